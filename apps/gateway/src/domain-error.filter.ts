@@ -1,0 +1,37 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError, ErrorCode } from '@app/errors';
+
+const STATUS: Record<ErrorCode, HttpStatus> = {
+  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.Conflict]: HttpStatus.CONFLICT,
+  [ErrorCode.InvalidInput]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.TenantForbidden]: HttpStatus.FORBIDDEN,
+  [ErrorCode.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+const REASON: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** The one place domain error codes become HTTP statuses, in Nest's {statusCode, message, error} shape. */
+@Catch(DomainError)
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(DomainErrorFilter.name);
+
+  catch(error: DomainError, host: ArgumentsHost): void {
+    const statusCode = STATUS[error.code];
+    if (statusCode >= 500) this.logger.warn(`${statusCode}: ${error.message}`);
+    void host
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .status(statusCode)
+      .send({ statusCode, message: error.message, error: REASON[statusCode] });
+  }
+}

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ValidationPipe } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ClsModule } from 'nestjs-cls';
+import { AuthModule } from '@app/auth';
+import { appConfigModule, gatewayEnvSchema } from '@app/config';
+import { ProjectsClientModule } from '@app/messaging';
+import { TenancyModule } from '@app/tenancy';
+import { BrokerHealthIndicator } from './broker.health';
+import { DomainErrorFilter } from './domain-error.filter';
+import { HealthController } from './health.controller';
+import { ProjectsController } from './projects.controller';
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+function correlationId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-correlation-id'];
+  return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+}
+
+@Module({
+  imports: [
+    appConfigModule(gatewayEnvSchema),
+    ClsModule.forRoot({ global: true, middleware: { mount: true, generateId: true, idGenerator: correlationId } }),
+    TenancyModule,
+    AuthModule,
+    ProjectsClientModule,
+    TerminusModule,
+  ],
+  controllers: [ProjectsController, HealthController],
+  providers: [
+    BrokerHealthIndicator,
+    { provide: APP_FILTER, useClass: DomainErrorFilter },
+    {
+      provide: APP_PIPE,
+      useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+    },
+  ],
+})
+export class GatewayModule {}

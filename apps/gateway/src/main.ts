@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { GatewayEnv } from '@app/config';
+import { createGateway } from './create-gateway';
+
+async function bootstrap(): Promise<void> {
+  const app = await createGateway();
+  const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
+  const port = config.get('PORT', { infer: true });
+  await app.listen(port, config.get('HOST', { infer: true }));
+  Logger.log(`Gateway listening on port ${port}`, 'Bootstrap');
+}
+
+bootstrap().catch((err: unknown) => {
+  Logger.error(err instanceof Error ? err.message : String(err), 'Bootstrap');
+  process.exit(1);
+});

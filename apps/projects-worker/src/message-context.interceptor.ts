@@ -1,0 +1,63 @@
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { RmqContext, RpcException } from '@nestjs/microservices';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { ClsService } from 'nestjs-cls';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { TenantTransaction } from '@app/database';
+import { DomainError, ErrorCode } from '@app/errors';
+import { assertNotExpired, Delivery, readIdentity, RejectedMessageError, RpcErrorBody } from '@app/messaging';
+import { TenantContextService } from '@app/tenancy';
+
+/**
+ * Wraps every message handler: restores the tenant from the headers (never the payload), runs the
+ * handler in one tenant transaction, and settles the message exactly once — acked after commit or
+ * after a domain error is replied, dead-lettered otherwise. Nothing is left to loop on restart.
+ */
+@Injectable()
+export class MessageContextInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Messages');
+
+  constructor(
+    private readonly cls: ClsService,
+    private readonly tenantContext: TenantContextService,
+    private readonly tenantTransaction: TenantTransaction,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const rmq = context.switchToRpc().getContext<RmqContext>();
+    const delivery = new Delivery(rmq.getChannelRef() as Channel, rmq.getMessage() as ConsumeMessage);
+    return from(this.cls.run(() => this.handle(rmq.getPattern(), delivery, next)));
+  }
+
+  private async handle(pattern: string, delivery: Delivery, next: CallHandler): Promise<unknown> {
+    try {
+      const identity = readIdentity(delivery.message);
+      assertNotExpired(delivery.message);
+      this.tenantContext.set(identity);
+      const result = await this.tenantTransaction.run(() => lastValueFrom(next.handle(), { defaultValue: null }));
+      delivery.ack();
+      return result;
+    } catch (err) {
+      throw new RpcException(this.settleFailure(pattern, delivery, err));
+    }
+  }
+
+  private settleFailure(pattern: string, delivery: Delivery, err: unknown): RpcErrorBody {
+    if (err instanceof DomainError) {
+      // An answer, not a fault: the transaction rolled back and the caller gets the error.
+      delivery.ack();
+      return { code: err.code, message: err.message };
+    }
+    delivery.deadLetter();
+    const correlationId = this.tenantContext.get()?.correlationId ?? '';
+    if (err instanceof RejectedMessageError) {
+      this.logger.warn(`${pattern} dead-lettered: ${err.message} (correlation ${correlationId || 'none'})`);
+      return { code: ErrorCode.InvalidInput, message: err.message };
+    }
+    this.logger.error(
+      `${pattern} dead-lettered after an unexpected error (correlation ${correlationId || 'none'})`,
+      err instanceof Error ? err.stack : String(err),
+    );
+    return { code: ErrorCode.Internal, message: 'The projects service failed to handle the request' };
+  }
+}

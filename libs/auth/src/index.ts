@@ -1,0 +1,4 @@
+export * from './access-token';
+export * from './jwt-key';
+export * from './public.decorator';
+export * from './auth.module';

@@ -1,0 +1,44 @@
+import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ClsService } from 'nestjs-cls';
+import { TenantContextService } from '@app/tenancy';
+import { AccessTokenClaims } from './access-token';
+import { IS_PUBLIC } from './public.decorator';
+
+/**
+ * Global guard: authenticates the request and puts the token's tenant into the request's CLS
+ * context, where the messaging client reads it. The tenant comes from the token and nowhere else.
+ */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly cls: ClsService,
+    private readonly tenantContext: TenantContextService,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+    await super.canActivate(context);
+    const user = context.switchToHttp().getRequest<{ user?: AccessTokenClaims }>().user;
+    if (!user) throw new UnauthorizedException();
+    this.tenantContext.set({ tenantId: user.tenantId, userId: user.sub, correlationId: this.cls.getId() });
+    return true;
+  }
+
+  override handleRequest<T>(err: unknown, user: T | false, info: unknown): T {
+    if (err instanceof Error) throw err;
+    if (!user) {
+      const reason = info instanceof Error ? info.message : 'missing or invalid bearer token';
+      throw new UnauthorizedException(reason);
+    }
+    return user;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './env.schema';
+export * from './parse-env';
+export * from './config.module';

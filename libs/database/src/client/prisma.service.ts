@@ -1,0 +1,29 @@
+import { OnModuleDestroy } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client';
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize: number;
+  applicationName: string;
+}
+
+/**
+ * The raw client, connected as the runtime role. Only the tenant transaction and the tenant-scoped
+ * client use it; nothing outside libs/database may import it.
+ */
+export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  constructor(options: DatabaseOptions) {
+    super({
+      adapter: new PrismaPg({
+        connectionString: options.url,
+        max: options.poolSize,
+        application_name: options.applicationName,
+      }),
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+  }
+}

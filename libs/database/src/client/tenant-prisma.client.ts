@@ -1,0 +1,47 @@
+import { ClsService } from 'nestjs-cls';
+import { TenantContextMissingError } from '@app/errors';
+import { TenantContextService } from '@app/tenancy';
+import { PrismaService } from './prisma.service';
+import { PrismaTx, PrismaTxHost, TENANT_BOUND_TX, TenantBoundTx } from './prisma-tx';
+
+/**
+ * A client whose every model operation runs inside the current tenant transaction, and which
+ * refuses, before reaching the database, when there is none or it belongs to another tenant.
+ * The collaborators are captured by the closure: inside $allOperations `this` is not the client.
+ */
+export function createTenantPrismaClient(
+  prisma: PrismaService,
+  txHost: PrismaTxHost,
+  cls: ClsService,
+  tenantContext: TenantContextService,
+) {
+  function boundTransaction(): PrismaTx {
+    const { tenantId } = tenantContext.require();
+    const bound = cls.get<TenantBoundTx | undefined>(TENANT_BOUND_TX);
+    if (!bound || !txHost.isTransactionActive() || txHost.tx !== bound.tx) {
+      throw new TenantContextMissingError('not inside a tenant transaction');
+    }
+    if (bound.tenantId !== tenantId) {
+      throw new TenantContextMissingError('the transaction belongs to another tenant');
+    }
+    return bound.tx;
+  }
+
+  return prisma.$extends({
+    name: 'tenant-scope',
+    query: {
+      $allOperations({ model, operation, args }) {
+        if (!model) {
+          throw new TenantContextMissingError(`raw query ${operation} is not allowed on the tenant client`);
+        }
+        const tx = boundTransaction();
+        const delegate = (tx as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[
+          model.charAt(0).toLowerCase() + model.slice(1)
+        ];
+        return delegate[operation](args);
+      },
+    },
+  });
+}
+
+export type TenantPrismaClient = ReturnType<typeof createTenantPrismaClient>;

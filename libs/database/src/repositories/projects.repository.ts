@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '@app/errors';
+import type { Project } from '../generated/prisma/client';
+import { TenantPrismaClient } from '../client/tenant-prisma.client';
+import { TENANT_PRISMA } from '../client/tokens';
+import { isRecordNotFound, isUniqueViolation } from './prisma-errors';
+
+export type ProjectRecord = Project;
+
+export interface ProjectChanges {
+  name?: string;
+  description?: string | null;
+}
+
+/** Keyset position: the (createdAt, id) of the last row of the previous page. */
+export interface ProjectPosition {
+  createdAt: Date;
+  id: string;
+}
+
+const DUPLICATE_NAME = 'A project with this name already exists';
+
+/**
+ * Projects of the tenant in context. No method takes a tenant id: the tenant-scoped client and
+ * RLS decide which rows exist, so another tenant's project is simply not found.
+ */
+@Injectable()
+export class ProjectsRepository {
+  constructor(@Inject(TENANT_PRISMA) private readonly db: TenantPrismaClient) {}
+
+  async create(data: { name: string; description?: string | null }): Promise<ProjectRecord> {
+    try {
+      // tenant_id is left to its column default, read from the transaction's tenant setting.
+      return await this.db.project.create({ data });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(DUPLICATE_NAME);
+      throw err;
+    }
+  }
+
+  findPage(limit: number, after?: ProjectPosition): Promise<ProjectRecord[]> {
+    return this.db.project.findMany({
+      where: after && {
+        OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+  }
+
+  async findById(id: string): Promise<ProjectRecord> {
+    const project = await this.db.project.findUnique({ where: { id } });
+    if (!project) throw new NotFoundError('Project');
+    return project;
+  }
+
+  async update(id: string, changes: ProjectChanges): Promise<ProjectRecord> {
+    try {
+      return await this.db.project.update({ where: { id }, data: changes });
+    } catch (err) {
+      if (isRecordNotFound(err)) throw new NotFoundError('Project');
+      if (isUniqueViolation(err)) throw new ConflictError(DUPLICATE_NAME);
+      throw err;
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    const { count } = await this.db.project.deleteMany({ where: { id } });
+    if (count === 0) throw new NotFoundError('Project');
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Stable codes shared by the worker (which throws) and the gateway (which maps them to HTTP).
+ * A code is part of the message contract: add new ones, never rename.
+ */
+export const ErrorCode = {
+  NotFound: 'not_found',
+  Conflict: 'conflict',
+  InvalidInput: 'invalid_input',
+  TenantForbidden: 'tenant_forbidden',
+  Unavailable: 'unavailable',
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An expected outcome of a use case: replied to the caller, and the message is acked. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string) {
+    super(ErrorCode.NotFound, `${what} not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.Conflict, message);
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.InvalidInput, message);
+  }
+}
+
+export class TenantForbiddenError extends DomainError {
+  constructor() {
+    super(ErrorCode.TenantForbidden, 'Tenant is unknown or suspended');
+  }
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ClientProxyFactory } from '@nestjs/microservices';
+import { GatewayEnv } from '@app/config';
+import { projectsClientOptions } from '../rmq-options';
+import { PROJECTS_RMQ_CLIENT, ProjectsClient, RPC_TIMEOUT_MS } from './projects.client';
+
+@Module({
+  providers: [
+    {
+      provide: PROJECTS_RMQ_CLIENT,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<GatewayEnv, true>) =>
+        ClientProxyFactory.create(
+          projectsClientOptions({
+            url: config.get('AMQP_URL', { infer: true }),
+            queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
+          }),
+        ),
+    },
+    {
+      provide: RPC_TIMEOUT_MS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<GatewayEnv, true>) => config.get('RPC_TIMEOUT_MS', { infer: true }),
+    },
+    ProjectsClient,
+  ],
+  exports: [ProjectsClient, PROJECTS_RMQ_CLIENT],
+})
+export class ProjectsClientModule {}

@@ -1,0 +1,3 @@
+export * from './projects.service';
+export * from './projects.module';
+export * from './project-cursor';

@@ -1,0 +1,123 @@
+import { Pool } from 'pg';
+import {
+  assertRuntimeSafety,
+  findRuntimeSafetyProblems,
+  UnsafeDatabaseError,
+} from '../../libs/database/src/safety/runtime-safety.check';
+import { readTestEnv, RUNTIME_ROLE } from '../support/test-env';
+
+describe('runtime role', () => {
+  const env = readTestEnv();
+  const runtime = new Pool({ connectionString: env.runtimeUrl, max: 1 });
+  const admin = new Pool({ connectionString: env.adminUrl, max: 1 });
+
+  afterAll(async () => {
+    await Promise.all([runtime.end(), admin.end()]);
+  });
+
+  it('should be neither a superuser nor able to bypass row-level security', async () => {
+    const role = await runtime.query(
+      'SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user',
+    );
+    expect(role.rows).toEqual([{ name: RUNTIME_ROLE, rolsuper: false, rolbypassrls: false }]);
+  });
+
+  it('should own nothing in the database', async () => {
+    const owned = await runtime.query(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE pg_has_role(current_user, c.relowner, 'MEMBER')
+          AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`,
+    );
+    expect(owned.rows).toEqual([]);
+  });
+
+  it('should hold table rights only through the tenantry_runtime group', async () => {
+    const direct = await runtime.query(
+      `SELECT table_name, privilege_type FROM information_schema.role_table_grants
+        WHERE grantee = current_user AND table_schema = 'public'`,
+    );
+    const rights = await runtime.query(
+      `SELECT has_table_privilege('projects', 'SELECT, INSERT, UPDATE, DELETE') AS crud_projects,
+              has_table_privilege('projects', 'TRUNCATE, REFERENCES, TRIGGER') AS more_on_projects,
+              has_table_privilege('tenants', 'SELECT') AS read_tenants,
+              has_table_privilege('tenants', 'INSERT, UPDATE, DELETE, TRUNCATE') AS write_tenants,
+              has_table_privilege('_prisma_migrations', 'SELECT') AS read_history,
+              has_schema_privilege('public', 'CREATE') AS create_in_public,
+              pg_has_role('tenantry_runtime', 'MEMBER') AS in_group`,
+    );
+    expect(direct.rows).toEqual([]);
+    expect(rights.rows[0]).toEqual({
+      crud_projects: true,
+      more_on_projects: false,
+      read_tenants: true,
+      write_tenants: false,
+      read_history: false,
+      create_in_public: false,
+      in_group: true,
+    });
+  });
+
+  describe(findRuntimeSafetyProblems.name, () => {
+    it('should find nothing wrong with the migrated database', async () => {
+      await expect(findRuntimeSafetyProblems(runtime)).resolves.toEqual([]);
+    });
+
+    it.each([
+      ['FORCE is off', 'ALTER TABLE projects NO FORCE ROW LEVEL SECURITY', /projects does not FORCE/],
+      [
+        'RLS is off',
+        'ALTER TABLE projects DISABLE ROW LEVEL SECURITY',
+        /projects does not have row-level security/,
+      ],
+      [
+        'the policy is gone',
+        'DROP POLICY tenant_isolation ON projects',
+        /projects has no row-level security policy/,
+      ],
+      ['tenants lacks FORCE', 'ALTER TABLE tenants NO FORCE ROW LEVEL SECURITY', /tenants does not FORCE/],
+      [
+        'a policy lets every tenant read',
+        'CREATE POLICY peek ON tenants FOR SELECT USING (true)',
+        /tenants\.peek .* does not check app\.current_tenant_id/,
+      ],
+      [
+        'a new tenant table lacks RLS',
+        'CREATE TABLE invoices (id uuid PRIMARY KEY, tenant_id uuid NOT NULL)',
+        /invoices does not have row-level security/,
+      ],
+    ])('should report it when %s', async (_case, sabotage, problem) => {
+      const client = await admin.connect();
+      try {
+        // A scratch transaction: the change is checked as the runtime role, then undone.
+        await client.query('BEGIN');
+        await client.query(sabotage);
+        await client.query(`SET LOCAL ROLE ${RUNTIME_ROLE}`);
+        const problems = await findRuntimeSafetyProblems(client);
+        expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+        expect(problems.join('\n')).not.toMatch(/superuser/);
+      } finally {
+        await client.query('ROLLBACK');
+        client.release();
+      }
+    });
+
+    it('should report a superuser connection', async () => {
+      const problems = await findRuntimeSafetyProblems(admin);
+      expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/is a superuser/)]));
+    });
+  });
+
+  describe(assertRuntimeSafety.name, () => {
+    it('should refuse a superuser connection with every problem listed', async () => {
+      const failure = assertRuntimeSafety(admin);
+      await expect(failure).rejects.toBeInstanceOf(UnsafeDatabaseError);
+      await expect(failure).rejects.toThrow(
+        /^Refusing to start: the database does not isolate tenants:\n.*superuser/,
+      );
+    });
+
+    it('should accept the runtime role', async () => {
+      await expect(assertRuntimeSafety(runtime)).resolves.toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { closeAdmin, projectsOf, TenantSession } from '../support/tenant-session';
+import { startStack, Stack } from '../support/stack';
+
+describe('Tenant isolation through gateway, RabbitMQ and worker', () => {
+  let stack: Stack;
+  let a: TenantSession;
+  let b: TenantSession;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+
+  beforeEach(async () => {
+    a = await TenantSession.create(stack.baseUrl);
+    b = await TenantSession.create(stack.baseUrl);
+  });
+
+  afterAll(async () => {
+    await stack.close();
+    await closeAdmin();
+  });
+
+  it('should not leak data between tenants (the article test, for real)', async () => {
+    const created = await a.request('POST', '/projects', { name: 'Apollo' });
+    expect(created.status).toBe(201);
+
+    const asB = await b.request('GET', '/projects');
+    expect(asB.status).toBe(200);
+    expect(asB.body).toEqual({ items: [], nextCursor: null });
+
+    const asA = await a.request('GET', '/projects');
+    expect(asA.body.items.map((p: { name: string }) => p.name)).toEqual(['Apollo']);
+  });
+
+  it("should answer 404 to another tenant's get, patch and delete, and leave the project unchanged", async () => {
+    const { body: project } = await a.request('POST', '/projects', { name: 'Secret', description: 'A only' });
+    const before = await projectsOf(a.tenantId);
+
+    const missing = await b.request('GET', `/projects/${randomUUID()}`);
+    const got = await b.request('GET', `/projects/${project.id}`);
+    const patched = await b.request('PATCH', `/projects/${project.id}`, { name: 'Stolen' });
+    const deleted = await b.request('DELETE', `/projects/${project.id}`);
+
+    expect(missing.status).toBe(404);
+    for (const res of [got, patched, deleted]) {
+      expect(res.status).toBe(404);
+      // Indistinguishable from a project that does not exist at all.
+      expect(res.body).toEqual(missing.body);
+    }
+    expect(await projectsOf(a.tenantId)).toEqual(before);
+    expect(await projectsOf(b.tenantId)).toEqual([]);
+    expect((await a.request('GET', `/projects/${project.id}`)).body).toEqual(project);
+  });
+
+  it('should let two tenants use the same project name', async () => {
+    expect((await a.request('POST', '/projects', { name: 'Shared' })).status).toBe(201);
+    expect((await b.request('POST', '/projects', { name: 'Shared' })).status).toBe(201);
+    expect((await a.request('POST', '/projects', { name: 'Shared' })).status).toBe(409);
+  });
+
+  it('should put the row in the token tenant even when the payload names another tenant', async () => {
+    const res = await a.request('POST', '/projects', { name: 'Smuggled', tenantId: b.tenantId });
+    expect(res.status).toBe(400);
+    expect(await projectsOf(b.tenantId)).toEqual([]);
+  });
+});

@@ -1,0 +1,67 @@
+import { queueNames } from '@app/messaging';
+import { Broker } from '../support/broker';
+import { closeAdmin, projectsOf, request, TenantSession } from '../support/tenant-session';
+import { startGateway, startWorker } from '../support/stack';
+
+// Own queues and a short timeout for this file; the apps read process.env when first imported.
+const prefix = `${process.env.QUEUE_PREFIX ?? ''}timeout.`;
+process.env.QUEUE_PREFIX = prefix;
+process.env.RPC_TIMEOUT_MS = '300';
+
+describe('A worker that does not answer in time', () => {
+  let broker: Broker;
+
+  beforeAll(async () => {
+    broker = await Broker.connect();
+  });
+
+  afterAll(async () => {
+    for (const queue of Object.values(queueNames(prefix))) await broker.channel.deleteQueue(queue);
+    await broker.close();
+    await closeAdmin();
+  });
+
+  it('should answer 503, and the timed-out create must never be applied later', async () => {
+    const { gateway, baseUrl } = await startGateway();
+    try {
+      const tenant = await TenantSession.create(baseUrl);
+      const started = Date.now();
+      const res = await tenant.request('POST', '/projects', { name: 'late' });
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+      expect(Date.now() - started).toBeLessThan(5000);
+
+      // The message expired with the caller's patience: it is dead-lettered, not applied.
+      const dead = await broker.takeDeadLetter('"late"');
+      expect(dead.properties.headers?.['x-death']?.[0]).toMatchObject({ reason: 'expired' });
+      const worker = await startWorker();
+      try {
+        expect((await tenant.request('GET', '/projects')).body).toEqual({ items: [], nextCursor: null });
+        expect(await projectsOf(tenant.tenantId)).toEqual([]);
+      } finally {
+        await worker.close();
+      }
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('should answer 503 and report unhealthy while the broker is unreachable', async () => {
+    const amqpUrl = process.env.AMQP_URL;
+    process.env.AMQP_URL = 'amqp://guest:guest@127.0.0.1:1';
+    jest.resetModules();
+    try {
+      const { gateway, baseUrl } = await startGateway();
+      try {
+        const tenant = await TenantSession.create(baseUrl);
+        expect((await request(baseUrl, 'GET', '/health')).status).toBe(503);
+        expect((await tenant.request('POST', '/projects', { name: 'nowhere' })).status).toBe(503);
+        expect(await projectsOf(tenant.tenantId)).toEqual([]);
+      } finally {
+        await gateway.close();
+      }
+    } finally {
+      process.env.AMQP_URL = amqpUrl;
+    }
+  });
+});
