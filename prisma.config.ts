@@ -5,8 +5,6 @@ export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },
   datasource: {
-    url:
-      process.env.DATABASE_ADMIN_URL ??
-      'postgresql://postgres@127.0.0.1:5432/tenantry',
+    url: process.env.DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/tenantry',
   },
 });

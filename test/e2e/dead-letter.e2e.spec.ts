@@ -5,9 +5,9 @@ import { admin, closeAdmin, TenantSession } from '../support/tenant-session';
 import { startStack, Stack } from '../support/stack';
 
 async function rowsNamed(name: string): Promise<number> {
-  const { rows } = await (await admin()).query<{ n: string }>('SELECT count(*) AS n FROM projects WHERE name = $1', [
-    name,
-  ]);
+  const { rows } = await (
+    await admin()
+  ).query<{ n: string }>('SELECT count(*) AS n FROM projects WHERE name = $1', [name]);
   return Number(rows[0]?.n);
 }
 
@@ -44,7 +44,8 @@ describe('Messages the worker must not process', () => {
   ])('should dead-letter a create with %s and write nothing', async (_case, override) => {
     const name = `dl-${randomUUID()}`;
     const hdrs = headers(override());
-    for (const key of Object.keys(hdrs)) if (hdrs[key as keyof typeof hdrs] === undefined) delete hdrs[key as keyof typeof hdrs];
+    for (const key of Object.keys(hdrs))
+      if (hdrs[key as keyof typeof hdrs] === undefined) delete hdrs[key as keyof typeof hdrs];
     broker.publish(ProjectPattern.Create, { name }, { headers: hdrs });
 
     const dead = await broker.takeDeadLetter(name);
@@ -78,7 +79,11 @@ describe('Messages the worker must not process', () => {
   it('should settle every message: none is left on the queue once the worker stops', async () => {
     const name = `ok-${randomUUID()}`;
     broker.publish(ProjectPattern.Create, { name }, { headers: headers({}) });
-    broker.publish(ProjectPattern.Create, { name: `${name}-bad` }, { headers: headers({ 'x-tenant-id': 'nope' }) });
+    broker.publish(
+      ProjectPattern.Create,
+      { name: `${name}-bad` },
+      { headers: headers({ 'x-tenant-id': 'nope' }) },
+    );
     await broker.takeDeadLetter(`${name}-bad`);
     await waitFor(async () => ((await rowsNamed(name)) === 1 ? true : undefined));
 
@@ -89,7 +94,10 @@ describe('Messages the worker must not process', () => {
   });
 });
 
-async function waitFor<T>(probe: () => Promise<T | false | undefined | null>, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T | false | undefined | null>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const value = await probe();

@@ -1,3 +1,4 @@
+import type { ProjectPage, ProjectView } from '@app/messaging';
 import { randomUUID } from 'node:crypto';
 import { closeAdmin, projectsOf, TenantSession } from '../support/tenant-session';
 import { startStack, Stack } from '../support/stack';
@@ -29,12 +30,15 @@ describe('Tenant isolation through gateway, RabbitMQ and worker', () => {
     expect(asB.status).toBe(200);
     expect(asB.body).toEqual({ items: [], nextCursor: null });
 
-    const asA = await a.request('GET', '/projects');
-    expect(asA.body.items.map((p: { name: string }) => p.name)).toEqual(['Apollo']);
+    const asA = await a.request<ProjectPage>('GET', '/projects');
+    expect(asA.body.items.map((p) => p.name)).toEqual(['Apollo']);
   });
 
   it("should answer 404 to another tenant's get, patch and delete, and leave the project unchanged", async () => {
-    const { body: project } = await a.request('POST', '/projects', { name: 'Secret', description: 'A only' });
+    const { body: project } = await a.request<ProjectView>('POST', '/projects', {
+      name: 'Secret',
+      description: 'A only',
+    });
     const before = await projectsOf(a.tenantId);
 
     const missing = await b.request('GET', `/projects/${randomUUID()}`);
@@ -60,7 +64,7 @@ describe('Tenant isolation through gateway, RabbitMQ and worker', () => {
   });
 
   it('should put the row in the token tenant even when the payload names another tenant', async () => {
-    const res = await a.request('POST', '/projects', { name: 'Smuggled', tenantId: b.tenantId });
+    const res = await a.request<ProjectView>('POST', '/projects', { name: 'Smuggled', tenantId: b.tenantId });
     expect(res.status).toBe(400);
     expect(await projectsOf(b.tenantId)).toEqual([]);
   });

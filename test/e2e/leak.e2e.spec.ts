@@ -1,3 +1,4 @@
+import type { ProjectPage, ProjectView } from '@app/messaging';
 import { closeAdmin, projectsOf, TenantSession } from '../support/tenant-session';
 import { startStack, Stack } from '../support/stack';
 
@@ -17,20 +18,24 @@ describe('Concurrent tenants', () => {
   });
 
   it(`should keep ${TENANTS} tenants x ${PROJECTS_PER_TENANT} interleaved creates and lists apart`, async () => {
-    const tenants = await Promise.all(Array.from({ length: TENANTS }, () => TenantSession.create(stack.baseUrl)));
+    const tenants = await Promise.all(
+      Array.from({ length: TENANTS }, () => TenantSession.create(stack.baseUrl)),
+    );
     const leaks: string[] = [];
 
     // Every create and list of every tenant is in flight at once, so pooled connections, CLS
     // contexts and prefetched messages are shared between tenants as much as they ever will be.
     const calls = tenants.flatMap((tenant) =>
       Array.from({ length: PROJECTS_PER_TENANT }, async (_, i) => {
-        const created = await tenant.request('POST', '/projects', { name: `project-${i}` });
+        const created = await tenant.request<ProjectView>('POST', '/projects', { name: `project-${i}` });
         if (created.status !== 201) throw new Error(`create answered ${created.status}`);
-        if (created.body.tenantId !== tenant.tenantId) leaks.push(`create of ${tenant.tenantId} landed elsewhere`);
-        const listed = await tenant.request('GET', '/projects?limit=100');
+        if (created.body.tenantId !== tenant.tenantId)
+          leaks.push(`create of ${tenant.tenantId} landed elsewhere`);
+        const listed = await tenant.request<ProjectPage>('GET', '/projects?limit=100');
         if (listed.status !== 200) throw new Error(`list answered ${listed.status}`);
-        for (const item of listed.body.items as Array<{ tenantId: string }>) {
-          if (item.tenantId !== tenant.tenantId) leaks.push(`${tenant.tenantId} saw a row of ${item.tenantId}`);
+        for (const item of listed.body.items) {
+          if (item.tenantId !== tenant.tenantId)
+            leaks.push(`${tenant.tenantId} saw a row of ${item.tenantId}`);
         }
       }),
     );
@@ -41,7 +46,7 @@ describe('Concurrent tenants', () => {
       const stored = await projectsOf(tenant.tenantId);
       expect(stored).toHaveLength(PROJECTS_PER_TENANT);
       expect(new Set(stored.map((p) => p.name)).size).toBe(PROJECTS_PER_TENANT);
-      const listed = await tenant.request('GET', '/projects?limit=100');
+      const listed = await tenant.request<ProjectPage>('GET', '/projects?limit=100');
       expect(listed.body.items).toHaveLength(PROJECTS_PER_TENANT);
     }
   });

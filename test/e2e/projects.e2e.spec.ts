@@ -1,3 +1,4 @@
+import type { ProjectPage, ProjectView } from '@app/messaging';
 import { randomUUID } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
 import { closeAdmin, request, TenantSession, tokenFor } from '../support/tenant-session';
@@ -21,7 +22,10 @@ describe('Projects API', () => {
   });
 
   it('should create, read, update and delete a project', async () => {
-    const created = await tenant.request('POST', '/projects', { name: 'Apollo', description: 'moon' });
+    const created = await tenant.request<ProjectView>('POST', '/projects', {
+      name: 'Apollo',
+      description: 'moon',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -32,11 +36,11 @@ describe('Projects API', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    const id = created.body.id as string;
+    const id = created.body.id;
 
     expect(await tenant.request('GET', `/projects/${id}`)).toEqual({ status: 200, body: created.body });
 
-    const patched = await tenant.request('PATCH', `/projects/${id}`, { name: 'Artemis' });
+    const patched = await tenant.request<ProjectView>('PATCH', `/projects/${id}`, { name: 'Artemis' });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ id, name: 'Artemis', description: 'moon' });
 
@@ -48,27 +52,35 @@ describe('Projects API', () => {
 
   it('should page newest first with an opaque cursor', async () => {
     for (let i = 0; i < 5; i++) {
-      expect((await tenant.request('POST', '/projects', { name: `p${i}` })).status).toBe(201);
+      expect((await tenant.request<ProjectView>('POST', '/projects', { name: `p${i}` })).status).toBe(201);
     }
-    const first = await tenant.request('GET', '/projects?limit=2');
+    const first = await tenant.request<ProjectPage>('GET', '/projects?limit=2');
     expect(first.status).toBe(200);
-    expect(first.body.items.map((p: { name: string }) => p.name)).toEqual(['p4', 'p3']);
-    const second = await tenant.request('GET', `/projects?limit=2&cursor=${first.body.nextCursor}`);
-    expect(second.body.items.map((p: { name: string }) => p.name)).toEqual(['p2', 'p1']);
-    const third = await tenant.request('GET', `/projects?limit=2&cursor=${second.body.nextCursor}`);
+    expect(first.body.items.map((p) => p.name)).toEqual(['p4', 'p3']);
+    const second = await tenant.request<ProjectPage>(
+      'GET',
+      `/projects?limit=2&cursor=${first.body.nextCursor}`,
+    );
+    expect(second.body.items.map((p) => p.name)).toEqual(['p2', 'p1']);
+    const third = await tenant.request<ProjectPage>(
+      'GET',
+      `/projects?limit=2&cursor=${second.body.nextCursor}`,
+    );
     expect(third.body).toEqual({ items: [expect.objectContaining({ name: 'p0' })], nextCursor: null });
-    expect((await tenant.request('GET', '/projects')).body.items).toHaveLength(5);
+    expect((await tenant.request<ProjectPage>('GET', '/projects')).body.items).toHaveLength(5);
   });
 
   it('should answer 409 to a duplicate name in the same tenant, also on rename', async () => {
-    await tenant.request('POST', '/projects', { name: 'Dup' });
-    const other = await tenant.request('POST', '/projects', { name: 'Other' });
-    const dup = await tenant.request('POST', '/projects', { name: 'Dup' });
+    await tenant.request<ProjectView>('POST', '/projects', { name: 'Dup' });
+    const other = await tenant.request<ProjectView>('POST', '/projects', { name: 'Other' });
+    const dup = await tenant.request<ProjectView>('POST', '/projects', { name: 'Dup' });
     expect(dup).toEqual({
       status: 409,
       body: { statusCode: 409, message: 'A project with this name already exists', error: 'Conflict' },
     });
-    expect((await tenant.request('PATCH', `/projects/${other.body.id}`, { name: 'Dup' })).status).toBe(409);
+    expect(
+      (await tenant.request<ProjectView>('PATCH', `/projects/${other.body.id}`, { name: 'Dup' })).status,
+    ).toBe(409);
   });
 
   it.each([
@@ -80,7 +92,7 @@ describe('Projects API', () => {
     ['wrong type', { name: 42 }],
     ['unknown field', { name: 'ok', owner: 'me' }],
   ])('should answer 400 to a create with %s', async (_case, body) => {
-    const res = await tenant.request('POST', '/projects', body);
+    const res = await tenant.request<ProjectView>('POST', '/projects', body);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
   });
@@ -102,14 +114,38 @@ describe('Projects API', () => {
       ['no token', undefined],
       ['a malformed token', 'Bearer not.a.jwt'],
       ['an expired token', () => `Bearer ${tokenFor(randomUUID(), -60)}`],
-      ['a token signed with another secret', () => `Bearer ${sign({ tenantId: randomUUID(), email: 'e', sub: 's' }, 'another-secret-that-is-long-enough!!', { expiresIn: 60 })}`],
-      ['an unsigned token (alg none)', () => `Bearer ${sign({ tenantId: randomUUID(), email: 'e', sub: 's' }, null, { algorithm: 'none', expiresIn: 60 })}`],
-      ['a token without tenantId', () => `Bearer ${sign({ email: 'e', sub: 's' }, secret(), { expiresIn: 60 })}`],
-      ['a token with a non-uuid tenantId', () => `Bearer ${sign({ tenantId: "' OR 1=1 --", email: 'e', sub: 's' }, secret(), { expiresIn: 60 })}`],
-      ['a token without exp', () => `Bearer ${sign({ tenantId: randomUUID(), email: 'e', sub: 's' }, secret())}`],
+      [
+        'a token signed with another secret',
+        () =>
+          `Bearer ${sign({ tenantId: randomUUID(), email: 'e', sub: 's' }, 'another-secret-that-is-long-enough!!', { expiresIn: 60 })}`,
+      ],
+      [
+        'an unsigned token (alg none)',
+        () =>
+          `Bearer ${sign({ tenantId: randomUUID(), email: 'e', sub: 's' }, null, { algorithm: 'none', expiresIn: 60 })}`,
+      ],
+      [
+        'a token without tenantId',
+        () => `Bearer ${sign({ email: 'e', sub: 's' }, secret(), { expiresIn: 60 })}`,
+      ],
+      [
+        'a token with a non-uuid tenantId',
+        () =>
+          `Bearer ${sign({ tenantId: "' OR 1=1 --", email: 'e', sub: 's' }, secret(), { expiresIn: 60 })}`,
+      ],
+      [
+        'a token without exp',
+        () => `Bearer ${sign({ tenantId: randomUUID(), email: 'e', sub: 's' }, secret())}`,
+      ],
     ])('should answer 401 to %s', async (_case, auth) => {
       const value = typeof auth === 'function' ? auth() : auth;
-      const res = await request(stack.baseUrl, 'GET', '/projects', undefined, value ? { authorization: value } : {});
+      const res = await request(
+        stack.baseUrl,
+        'GET',
+        '/projects',
+        undefined,
+        value ? { authorization: value } : {},
+      );
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
     });

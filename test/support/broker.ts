@@ -1,10 +1,10 @@
-import { connect, ChannelModel, Channel, ConsumeMessage, Options } from 'amqplib';
+import { connect, ChannelModel, Channel, GetMessage, Options } from 'amqplib';
 import { queueNames } from '@app/messaging';
 
 /** A raw AMQP connection for tests that act as an untrusted publisher or inspect queues. */
 export class Broker {
   // Dead letters taken off the queue while looking for another one, kept for later lookups.
-  private readonly deadLetters: ConsumeMessage[] = [];
+  private readonly deadLetters: GetMessage[] = [];
 
   private constructor(
     private readonly connection: ChannelModel,
@@ -26,7 +26,7 @@ export class Broker {
   }
 
   /** Waits until a message whose body contains the marker reaches the dead-letter queue. */
-  async takeDeadLetter(marker: string, timeoutMs = 10_000): Promise<ConsumeMessage> {
+  async takeDeadLetter(marker: string, timeoutMs = 10_000): Promise<GetMessage> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       const seen = this.deadLetters.findIndex((m) => m.content.toString().includes(marker));

@@ -13,14 +13,14 @@ export interface Stack {
 }
 
 export async function startWorker(): Promise<INestMicroservice> {
-  const { createWorker } = await import('../../apps/projects-worker/src/create-worker');
+  const { createWorker } = await import('../../apps/projects-worker/src/create-worker.js');
   const worker = await createWorker();
   await worker.listen();
   return worker;
 }
 
 export async function startGateway(): Promise<{ gateway: NestFastifyApplication; baseUrl: string }> {
-  const { createGateway } = await import('../../apps/gateway/src/create-gateway');
+  const { createGateway } = await import('../../apps/gateway/src/create-gateway.js');
   const gateway = await createGateway();
   await gateway.listen(0, '127.0.0.1');
   const address = gateway.getHttpServer().address();
@@ -31,7 +31,7 @@ export async function startGateway(): Promise<{ gateway: NestFastifyApplication;
 export async function startStack(parts: { worker?: boolean } = {}): Promise<Stack> {
   const worker = parts.worker === false ? undefined : await startWorker();
   const { gateway, baseUrl } = await startGateway();
-  return {
+  const stack: Stack = {
     baseUrl,
     gateway,
     worker,
@@ -40,4 +40,5 @@ export async function startStack(parts: { worker?: boolean } = {}): Promise<Stac
       await this.worker?.close();
     },
   };
+  return stack;
 }

@@ -16,7 +16,9 @@ let adminPool: Pool | undefined;
 export async function admin(): Promise<Pool> {
   if (!adminPool) {
     const pool = new Pool({ connectionString: process.env.DATABASE_ADMIN_URL, max: 2 });
-    const { rows } = await pool.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
+    const { rows } = await pool.query<{ rolsuper: boolean }>(
+      'SELECT rolsuper FROM pg_roles WHERE rolname = current_user',
+    );
     if (!rows[0]?.rolsuper) throw new Error('DATABASE_ADMIN_URL must be a superuser for the test assertions');
     adminPool = pool;
   }
@@ -45,7 +47,9 @@ export class TenantSession {
 
   static async create(baseUrl: string, status: 'active' | 'suspended' = 'active'): Promise<TenantSession> {
     const tenantId = randomUUID();
-    await (await admin()).query('INSERT INTO tenants (id, name, status) VALUES ($1, $2, $3)', [
+    await (
+      await admin()
+    ).query('INSERT INTO tenants (id, name, status) VALUES ($1, $2, $3)', [
       tenantId,
       `tenant ${tenantId}`,
       status,
@@ -59,12 +63,20 @@ export class TenantSession {
     return new TenantSession(baseUrl, tenantId, tokenFor(tenantId));
   }
 
-  request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
-    return request<T>(this.baseUrl, method, path, body, { authorization: `Bearer ${this.token}`, ...headers });
+  request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
+    return request<T>(this.baseUrl, method, path, body, {
+      authorization: `Bearer ${this.token}`,
+      ...headers,
+    });
   }
 }
 
-export async function request<T = any>(
+export async function request<T = unknown>(
   baseUrl: string,
   method: string,
   path: string,
@@ -89,7 +101,9 @@ export interface StoredProject {
 
 /** What the database really holds for a tenant, read as the superuser. */
 export async function projectsOf(tenantId: string): Promise<StoredProject[]> {
-  const { rows } = await (await admin()).query<StoredProject>(
+  const { rows } = await (
+    await admin()
+  ).query<StoredProject>(
     'SELECT id, tenant_id, name, description FROM projects WHERE tenant_id = $1 ORDER BY created_at, id',
     [tenantId],
   );

@@ -10,17 +10,27 @@ import { GatewayModule } from './gateway.module';
 export async function createGateway(): Promise<NestFastifyApplication> {
   // Fastify takes its body limit at construction, before Nest's config module exists.
   const { BODY_LIMIT_BYTES: bodyLimit } = parseEnv(gatewayEnvSchema, process.env);
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, new FastifyAdapter({ bodyLimit }), {
-    bufferLogs: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule,
+    new FastifyAdapter({ bodyLimit }),
+    {
+      bufferLogs: false,
+    },
+  );
   const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
   if (config.get('JWT_SECRET', { infer: true }) === DEV_JWT_SECRET) {
-    Logger.warn('JWT_SECRET is not set: using the development secret. Never do this in production.', 'Config');
+    Logger.warn(
+      'JWT_SECRET is not set: using the development secret. Never do this in production.',
+      'Config',
+    );
   }
   // Best effort: the worker declares it too before it consumes. A gateway started while the broker
   // is down still serves /health (503) and answers 503 rather than refusing to start.
-  await assertDeadLetterQueue(config.get('AMQP_URL', { infer: true }), config.get('QUEUE_PREFIX', { infer: true })).catch(
-    (err: unknown) => Logger.error(`Could not declare the dead-letter queue: ${String(err)}`, 'Bootstrap'),
+  await assertDeadLetterQueue(
+    config.get('AMQP_URL', { infer: true }),
+    config.get('QUEUE_PREFIX', { infer: true }),
+  ).catch((err: unknown) =>
+    Logger.error(`Could not declare the dead-letter queue: ${String(err)}`, 'Bootstrap'),
   );
   app.enableShutdownHooks();
   return app;

@@ -26,7 +26,7 @@ export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(DomainErrorFilter.name);
 
   catch(error: DomainError, host: ArgumentsHost): void {
-    const statusCode = STATUS[error.code];
+    const statusCode: number = STATUS[error.code];
     if (statusCode >= 500) this.logger.warn(`${statusCode}: ${error.message}`);
     void host
       .switchToHttp()

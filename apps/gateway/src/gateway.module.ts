@@ -23,7 +23,10 @@ function correlationId(req: { headers: Record<string, string | string[] | undefi
 @Module({
   imports: [
     appConfigModule(gatewayEnvSchema),
-    ClsModule.forRoot({ global: true, middleware: { mount: true, generateId: true, idGenerator: correlationId } }),
+    ClsModule.forRoot({
+      global: true,
+      middleware: { mount: true, generateId: true, idGenerator: correlationId },
+    }),
     TenancyModule,
     AuthModule,
     ProjectsClientModule,

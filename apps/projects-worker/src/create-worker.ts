@@ -19,7 +19,10 @@ export async function createWorker(): Promise<INestMicroservice> {
   });
   const config = app.get<ConfigService<WorkerEnv, true>>(ConfigService);
   // Declared before consuming: until the dead-letter queue exists, rejected messages are lost.
-  await assertDeadLetterQueue(config.get('AMQP_URL', { infer: true }), config.get('QUEUE_PREFIX', { infer: true }));
+  await assertDeadLetterQueue(
+    config.get('AMQP_URL', { infer: true }),
+    config.get('QUEUE_PREFIX', { infer: true }),
+  );
   app.enableShutdownHooks();
   return app;
 }

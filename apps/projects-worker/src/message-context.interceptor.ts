@@ -34,7 +34,9 @@ export class MessageContextInterceptor implements NestInterceptor {
       const identity = readIdentity(delivery.message);
       assertNotExpired(delivery.message);
       this.tenantContext.set(identity);
-      const result = await this.tenantTransaction.run(() => lastValueFrom(next.handle(), { defaultValue: null }));
+      const result: unknown = await this.tenantTransaction.run(() =>
+        lastValueFrom<unknown, null>(next.handle(), { defaultValue: null }),
+      );
       delivery.ack();
       return result;
     } catch (err) {

@@ -46,9 +46,17 @@ function withJwtSecret<T extends z.infer<typeof base> & z.infer<typeof jwt>>(
   if (secret === undefined) {
     ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
   } else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
-    ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: `must be at least ${MIN_SECRET_BYTES} bytes` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['JWT_SECRET'],
+      message: `must be at least ${MIN_SECRET_BYTES} bytes`,
+    });
   } else if (env.NODE_ENV === 'production' && secret === DEV_JWT_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must not be the development secret in production' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['JWT_SECRET'],
+      message: 'must not be the development secret in production',
+    });
   }
   return { ...env, JWT_SECRET: secret ?? '' };
 }
@@ -73,8 +81,11 @@ export const workerEnvSchema = base.extend({
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
-export const adminEnvSchema = base.extend(jwt.shape).extend({
-  DATABASE_URL: postgresUrl.default(DEFAULT_DATABASE_URL),
-  DATABASE_ADMIN_URL: postgresUrl.default(DEFAULT_DATABASE_ADMIN_URL),
-}).transform(withJwtSecret);
+export const adminEnvSchema = base
+  .extend(jwt.shape)
+  .extend({
+    DATABASE_URL: postgresUrl.default(DEFAULT_DATABASE_URL),
+    DATABASE_ADMIN_URL: postgresUrl.default(DEFAULT_DATABASE_ADMIN_URL),
+  })
+  .transform(withJwtSecret);
 export type AdminEnv = z.infer<typeof adminEnvSchema>;

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ProjectRecord, ProjectsRepository } from '@app/database';
-import type { CreateProjectInput, ListProjectsInput, ProjectPage, ProjectView, UpdateProjectInput } from '@app/messaging';
+import type {
+  CreateProjectInput,
+  ListProjectsInput,
+  ProjectPage,
+  ProjectView,
+  UpdateProjectInput,
+} from '@app/messaging';
 import { decodeCursor, encodeCursor } from './project-cursor';
 
 export const DEFAULT_PAGE_SIZE = 20;

@@ -13,7 +13,8 @@ function main(): void {
       ttl: { type: 'string', default: '1h' },
     },
   });
-  if (!values.tenant) throw new Error('usage: npm run token -- --tenant <uuid> [--sub <id>] [--email <e>] [--ttl 1h]');
+  if (!values.tenant)
+    throw new Error('usage: npm run token -- --tenant <uuid> [--sub <id>] [--email <e>] [--ttl 1h]');
   const env = parseEnv(adminEnvSchema, process.env);
   const token = signAccessToken(
     { tenantId: values.tenant, sub: values.sub, email: values.email, ttl: values.ttl },

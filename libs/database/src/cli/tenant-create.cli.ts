@@ -15,7 +15,8 @@ async function main(): Promise<void> {
     },
   });
   const name = values.name?.trim();
-  if (!name || name.length > 200) throw new Error('usage: npm run tenant:create -- --name "Acme" (1-200 characters)');
+  if (!name || name.length > 200)
+    throw new Error('usage: npm run tenant:create -- --name "Acme" (1-200 characters)');
   const env = parseEnv(adminEnvSchema, process.env);
   const client = new Client({ connectionString: env.DATABASE_ADMIN_URL });
   await client.connect();

@@ -8,7 +8,10 @@ import { isUuid } from '@app/tenancy';
 const STATUS_BY_ACTION = { suspend: 'suspended', activate: 'active' } as const;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { tenant: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { tenant: { type: 'string' } },
+    allowPositionals: true,
+  });
   const action = positionals[0];
   if ((action !== 'suspend' && action !== 'activate') || !isUuid(values.tenant)) {
     throw new Error('usage: npm run tenant:suspend -- --tenant <uuid>  (or tenant:activate)');
@@ -18,10 +21,10 @@ async function main(): Promise<void> {
   await client.connect();
   try {
     const status = STATUS_BY_ACTION[action];
-    const { rowCount } = await client.query('UPDATE tenants SET status = $2, updated_at = now() WHERE id = $1', [
-      values.tenant,
-      status,
-    ]);
+    const { rowCount } = await client.query(
+      'UPDATE tenants SET status = $2, updated_at = now() WHERE id = $1',
+      [values.tenant, status],
+    );
     if (rowCount === 0) throw new Error(`no tenant ${values.tenant}`);
     console.log(JSON.stringify({ tenantId: values.tenant, status }));
   } finally {

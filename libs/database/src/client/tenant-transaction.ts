@@ -7,7 +7,6 @@ import { PrismaService } from './prisma.service';
 import { TENANT_BOUND_TX, TenantBoundTx } from './prisma-tx';
 import { TenantStatusService } from './tenant-status.service';
 
-
 /**
  * Runs work in one transaction bound to the tenant in context: the tenant is set once with
  * set_config(..., is_local => true), so it dies with the transaction and a pooled connection

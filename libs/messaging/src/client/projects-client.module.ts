@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ClientProxyFactory } from '@nestjs/microservices';
+import { ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
 import { GatewayEnv } from '@app/config';
 import { projectsClientOptions } from '../rmq-options';
 import { PROJECTS_RMQ_CLIENT, ProjectsClient, RPC_TIMEOUT_MS } from './projects.client';
@@ -21,10 +21,18 @@ import { PROJECTS_RMQ_CLIENT, ProjectsClient, RPC_TIMEOUT_MS } from './projects.
     {
       provide: RPC_TIMEOUT_MS,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<GatewayEnv, true>) => config.get('RPC_TIMEOUT_MS', { infer: true }),
+      useFactory: (config: ConfigService<GatewayEnv, true>): number =>
+        config.get('RPC_TIMEOUT_MS', { infer: true }),
     },
     ProjectsClient,
   ],
   exports: [ProjectsClient, PROJECTS_RMQ_CLIENT],
 })
-export class ProjectsClientModule {}
+export class ProjectsClientModule implements OnModuleDestroy {
+  constructor(@Inject(PROJECTS_RMQ_CLIENT) private readonly client: ClientProxy) {}
+
+  // A factory-made client is not closed by Nest; left open, it keeps reconnecting forever.
+  async onModuleDestroy(): Promise<void> {
+    await this.client.close();
+  }
+}

@@ -6,11 +6,7 @@ import { DomainError, ErrorCode } from '@app/errors';
 import { TenantContextService } from '@app/tenancy';
 import { MessageHeader } from '../contract/headers';
 import { ProjectPattern } from '../contract/patterns';
-import {
-  CreateProjectInput,
-  ListProjectsInput,
-  UpdateProjectInput,
-} from '../contract/project.payloads';
+import { CreateProjectInput, ListProjectsInput, UpdateProjectInput } from '../contract/project.payloads';
 import { ProjectPage, ProjectView } from '../contract/project.view';
 import { isRpcErrorBody, toDomainError } from '../contract/rpc-error';
 

@@ -19,7 +19,8 @@ function header(message: ConsumeMessage, name: string): unknown {
 /** The identity a message acts under, from its headers only; anything off is a rejection. */
 export function readIdentity(message: ConsumeMessage): TenantIdentity {
   const tenantId = header(message, MessageHeader.TenantId);
-  if (!isUuid(tenantId)) throw new RejectedMessageError(`${MessageHeader.TenantId} header is missing or not a uuid`);
+  if (!isUuid(tenantId))
+    throw new RejectedMessageError(`${MessageHeader.TenantId} header is missing or not a uuid`);
   const userId = header(message, MessageHeader.UserId);
   if (typeof userId !== 'string' || userId.length === 0 || userId.length > 200) {
     throw new RejectedMessageError(`${MessageHeader.UserId} header is missing or invalid`);
@@ -37,6 +38,7 @@ export function assertNotExpired(message: ConsumeMessage, now = Date.now()): voi
   const raw = header(message, MessageHeader.Deadline);
   if (raw === undefined) return;
   const deadline = Number(raw);
-  if (!Number.isFinite(deadline)) throw new RejectedMessageError(`${MessageHeader.Deadline} header is not a number`);
+  if (!Number.isFinite(deadline))
+    throw new RejectedMessageError(`${MessageHeader.Deadline} header is not a number`);
   if (now > deadline) throw new RejectedMessageError(`deadline passed ${now - deadline} ms ago`);
 }
