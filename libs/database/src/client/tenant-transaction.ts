@@ -21,7 +21,7 @@ export class TenantTransaction {
     private readonly tenantStatus: TenantStatusService,
   ) {}
 
-  run<T>(work: () => Promise<T>): Promise<T> {
+  async run<T>(work: () => Promise<T>): Promise<T> {
     // Read before BEGIN: without a tenant no connection is even taken from the pool.
     const { tenantId } = this.tenantContext.require();
     return this.txHost.withTransaction(async () => {

@@ -38,8 +38,10 @@ export class ProjectsRepository {
     }
   }
 
-  findPage(limit: number, after?: ProjectPosition): Promise<ProjectRecord[]> {
-    return this.db.project.findMany({
+  // Every method awaits its query here: a Prisma query runs only when awaited, and must run
+  // inside the caller's tenant context, not wherever the promise happens to be awaited.
+  async findPage(limit: number, after?: ProjectPosition): Promise<ProjectRecord[]> {
+    return await this.db.project.findMany({
       where: after && {
         OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
       },
