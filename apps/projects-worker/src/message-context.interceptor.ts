@@ -30,18 +30,20 @@ export class MessageContextInterceptor implements NestInterceptor {
   }
 
   private async handle(pattern: string, delivery: Delivery, next: CallHandler): Promise<unknown> {
+    let result: unknown;
     try {
       const identity = readIdentity(delivery.message);
       assertNotExpired(delivery.message);
       this.tenantContext.set(identity);
-      const result: unknown = await this.tenantTransaction.run(() =>
+      result = await this.tenantTransaction.run(() =>
         lastValueFrom<unknown, null>(next.handle(), { defaultValue: null }),
       );
-      delivery.ack();
-      return result;
     } catch (err) {
       throw new RpcException(this.settleFailure(pattern, delivery, err));
     }
+    // Outside the try: the work is committed, so a failing ack must not be reported as a failure.
+    delivery.ack();
+    return result;
   }
 
   private settleFailure(pattern: string, delivery: Delivery, err: unknown): RpcErrorBody {

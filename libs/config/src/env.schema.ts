@@ -8,14 +8,11 @@ export const DEV_JWT_SECRET = 'tenantry-development-only-secret-do-not-use-in-pr
 
 const MIN_SECRET_BYTES = 32;
 
-const postgresUrl = z
-  .string()
-  .url()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
-const amqpUrl = z
-  .string()
-  .url()
-  .refine((v) => /^amqps?:\/\//.test(v), 'must be an amqp:// or amqps:// URL');
+// One check per URL, so a bad value gives one line, not one per failed rule.
+const urlWithScheme = (scheme: RegExp, message: string) =>
+  z.string().refine((v) => scheme.test(v) && URL.canParse(v), message);
+const postgresUrl = urlWithScheme(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
+const amqpUrl = urlWithScheme(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL');
 const positiveInt = z.coerce.number().int().positive();
 
 // Queue names are built from the prefix; keep it to characters that are safe in AMQP names.

@@ -14,7 +14,13 @@ export function encodeCursor(position: CursorPosition): string {
 export function decodeCursor(cursor: string): CursorPosition {
   const [iso, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  if (rest.length > 0 || !isUuid(id) || Number.isNaN(createdAt.getTime())) {
+  // Round-trip the date: `new Date` would silently roll 2024-02-30 over into March.
+  if (
+    rest.length > 0 ||
+    !isUuid(id) ||
+    Number.isNaN(createdAt.getTime()) ||
+    createdAt.toISOString() !== iso
+  ) {
     throw new InvalidInputError('cursor is not valid');
   }
   return { createdAt, id };

@@ -1,0 +1,171 @@
+import {
+  DEFAULT_AMQP_URL,
+  DEFAULT_DATABASE_URL,
+  DEV_JWT_SECRET,
+  gatewayEnvSchema,
+  workerEnvSchema,
+} from './env.schema';
+import { InvalidConfigError, parseEnv } from './parse-env';
+
+const PRODUCTION_SECRET = 'a-production-secret-of-at-least-32-bytes!';
+
+function problems(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(InvalidConfigError);
+    return (err as Error).message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/^ {2}- /, ''));
+  }
+  throw new Error('expected InvalidConfigError, but parsing succeeded');
+}
+
+describe(parseEnv.name, () => {
+  describe('gateway schema', () => {
+    it('should apply the development defaults to an empty environment', () => {
+      expect(parseEnv(gatewayEnvSchema, {})).toEqual({
+        NODE_ENV: 'development',
+        AMQP_URL: DEFAULT_AMQP_URL,
+        QUEUE_PREFIX: '',
+        PORT: 3000,
+        HOST: '0.0.0.0',
+        RPC_TIMEOUT_MS: 5000,
+        BODY_LIMIT_BYTES: 64 * 1024,
+        JWT_SECRET: DEV_JWT_SECRET,
+      });
+    });
+
+    it('should coerce numeric variables from strings', () => {
+      const env = parseEnv(gatewayEnvSchema, {
+        PORT: '8080',
+        RPC_TIMEOUT_MS: '250',
+        BODY_LIMIT_BYTES: '1024',
+      });
+
+      expect(env).toMatchObject({ PORT: 8080, RPC_TIMEOUT_MS: 250, BODY_LIMIT_BYTES: 1024 });
+    });
+
+    it('should accept a strong secret in production', () => {
+      const env = parseEnv(gatewayEnvSchema, { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET });
+
+      expect(env.JWT_SECRET).toBe(PRODUCTION_SECRET);
+      expect(env.NODE_ENV).toBe('production');
+    });
+
+    it('should require JWT_SECRET in production', () => {
+      expect(problems(() => parseEnv(gatewayEnvSchema, { NODE_ENV: 'production' }))).toEqual([
+        'JWT_SECRET: is required when NODE_ENV=production',
+      ]);
+    });
+
+    it('should reject a secret shorter than 32 bytes, even outside production', () => {
+      expect(problems(() => parseEnv(gatewayEnvSchema, { JWT_SECRET: 'x'.repeat(31) }))).toEqual([
+        'JWT_SECRET: must be at least 32 bytes',
+      ]);
+    });
+
+    it('should count the secret length in bytes, not characters', () => {
+      // 16 two-byte characters are 32 bytes.
+      expect(parseEnv(gatewayEnvSchema, { JWT_SECRET: 'é'.repeat(16) }).JWT_SECRET).toBe('é'.repeat(16));
+    });
+
+    it('should reject the development secret in production', () => {
+      expect(
+        problems(() => parseEnv(gatewayEnvSchema, { NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET })),
+      ).toEqual(['JWT_SECRET: must not be the development secret in production']);
+    });
+
+    it('should treat an empty JWT_SECRET as unset', () => {
+      expect(parseEnv(gatewayEnvSchema, { JWT_SECRET: '' }).JWT_SECRET).toBe(DEV_JWT_SECRET);
+      expect(problems(() => parseEnv(gatewayEnvSchema, { NODE_ENV: 'production', JWT_SECRET: '' }))).toEqual([
+        'JWT_SECRET: is required when NODE_ENV=production',
+      ]);
+    });
+  });
+
+  describe('worker schema', () => {
+    it('should apply the development defaults to an empty environment', () => {
+      expect(parseEnv(workerEnvSchema, {})).toEqual({
+        NODE_ENV: 'development',
+        AMQP_URL: DEFAULT_AMQP_URL,
+        QUEUE_PREFIX: '',
+        DATABASE_URL: DEFAULT_DATABASE_URL,
+        DATABASE_POOL_SIZE: 10,
+        WORKER_PREFETCH: 10,
+        TENANT_STATUS_TTL_MS: 5000,
+      });
+    });
+
+    it('should not need a JWT secret in production', () => {
+      expect(parseEnv(workerEnvSchema, { NODE_ENV: 'production' }).NODE_ENV).toBe('production');
+    });
+
+    it('should accept a TTL of 0 and reject a negative one', () => {
+      expect(parseEnv(workerEnvSchema, { TENANT_STATUS_TTL_MS: '0' }).TENANT_STATUS_TTL_MS).toBe(0);
+      expect(problems(() => parseEnv(workerEnvSchema, { TENANT_STATUS_TTL_MS: '-1' }))).toEqual([
+        expect.stringMatching(/^TENANT_STATUS_TTL_MS: /),
+      ]);
+    });
+
+    it('should reject a non-postgres DATABASE_URL on one line', () => {
+      expect(problems(() => parseEnv(workerEnvSchema, { DATABASE_URL: 'mysql://u:p@db/x' }))).toEqual([
+        'DATABASE_URL: must be a postgres:// or postgresql:// URL',
+      ]);
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['AMQP_URL', 'http://broker:5672'],
+    ['QUEUE_PREFIX', 'tenant queue'],
+    ['QUEUE_PREFIX', 'a/b'],
+    ['NODE_ENV', 'prod'],
+  ])('should report a bad %s (%p) on exactly one line naming it', (name, value) => {
+    expect(problems(() => parseEnv(gatewayEnvSchema, { [name]: value }))).toEqual([
+      expect.stringMatching(new RegExp(`^${name}: \\S`)),
+    ]);
+  });
+
+  it('should report a malformed AMQP_URL on one line, not once per failed check', () => {
+    // Today both the url() check and the amqp:// refinement fire, giving two lines for one variable.
+    expect(problems(() => parseEnv(gatewayEnvSchema, { AMQP_URL: 'not a url' }))).toEqual([
+      expect.stringMatching(/^AMQP_URL: \S/),
+    ]);
+  });
+
+  it('should report every bad variable, one line each', () => {
+    const lines = problems(() =>
+      parseEnv(workerEnvSchema, { PORT: 'ignored', WORKER_PREFETCH: '0', QUEUE_PREFIX: '#' }),
+    );
+
+    expect(lines).toHaveLength(2);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^WORKER_PREFETCH: /),
+        expect.stringMatching(/^QUEUE_PREFIX: /),
+      ]),
+    );
+  });
+
+  it('should treat empty strings as unset so defaults apply', () => {
+    expect(
+      parseEnv(gatewayEnvSchema, { PORT: '', AMQP_URL: '', QUEUE_PREFIX: '', NODE_ENV: '' }),
+    ).toMatchObject({
+      PORT: 3000,
+      AMQP_URL: DEFAULT_AMQP_URL,
+      QUEUE_PREFIX: '',
+      NODE_ENV: 'development',
+    });
+  });
+
+  it('should format the error message with a heading and one indented line per problem', () => {
+    const error = new InvalidConfigError(['A: bad', 'B: worse']);
+
+    expect(error.name).toBe('InvalidConfigError');
+    expect(error.message).toBe('Invalid configuration:\n  - A: bad\n  - B: worse');
+  });
+});
