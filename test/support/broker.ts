@@ -1,5 +1,25 @@
 import { connect, ChannelModel, Channel, GetMessage, Options } from 'amqplib';
-import { queueNames } from '@app/messaging';
+import { randomUUID } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { MessageHeader, queueNames, signingKey, signMessage } from '@app/messaging';
+
+export interface SignedPublish {
+  tenantId: string;
+  userId?: string;
+  key?: KeyObject;
+  messageId?: string;
+  signedAt?: number;
+  deadline?: string;
+  /** Extra or replacing headers, applied after signing (to tamper). */
+  headers?: Record<string, unknown>;
+  /** Replaces the body after signing (to tamper). */
+  tamperedData?: unknown;
+}
+
+/** The key the apps under test sign and verify with. */
+export function testSigningKey(): KeyObject {
+  return signingKey(process.env.MESSAGE_SIGNING_KEY ?? '');
+}
 
 /** A raw AMQP connection for tests that act as an untrusted publisher or inspect queues. */
 export class Broker {
@@ -23,6 +43,36 @@ export class Broker {
   publish(pattern: string, data: unknown, options: Options.Publish = {}, id?: string): void {
     const body = Buffer.from(JSON.stringify({ pattern, data, ...(id ? { id } : {}) }));
     this.channel.sendToQueue(this.queues.projects, body, { persistent: true, ...options });
+  }
+
+  /** Publishes a command signed like the gateway does, optionally tampered with afterwards. */
+  publishSigned(pattern: string, data: unknown, options: SignedPublish): string {
+    const messageId = options.messageId ?? randomUUID();
+    const signedAt = options.signedAt ?? Date.now();
+    const userId = options.userId ?? 'test-user';
+    const deadline = options.deadline ?? String(Date.now() + 30_000);
+    const signature = signMessage(options.key ?? testSigningKey(), {
+      tenantId: options.tenantId,
+      userId,
+      messageId,
+      pattern,
+      signedAt,
+      deadline,
+      data,
+    });
+    const headers: Record<string, unknown> = {
+      [MessageHeader.TenantId]: options.tenantId,
+      [MessageHeader.UserId]: userId,
+      [MessageHeader.CorrelationId]: randomUUID(),
+      [MessageHeader.Deadline]: deadline,
+      [MessageHeader.SignedAt]: String(signedAt),
+      [MessageHeader.Signature]: signature,
+      ...options.headers,
+    };
+    for (const [key, value] of Object.entries(headers)) if (value === undefined) delete headers[key];
+    const body = 'tamperedData' in options ? options.tamperedData : data;
+    this.publish(pattern, body, { headers, messageId });
+    return messageId;
   }
 
   /** Waits until a message whose body contains the marker reaches the dead-letter queue. */

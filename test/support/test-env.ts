@@ -14,6 +14,7 @@ const RUNTIME_PASSWORD = 'tenantry_app';
 const ADMIN_ROLE = 'postgres';
 const ADMIN_PASSWORD = 'postgres';
 const TEST_JWT_SECRET = 'tenantry-integration-tests-only-secret-0123456789';
+const TEST_MESSAGE_SIGNING_KEY = 'tenantry-integration-tests-only-message-key-0123456789';
 const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'prisma', 'migrations');
@@ -56,6 +57,7 @@ export function buildTestEnv(runId: string): Record<string, string> {
     QUEUE_PREFIX: `tenantry-test-${runId}.`,
     AMQP_URL: process.env.AMQP_URL || DEFAULT_AMQP_URL,
     JWT_SECRET: TEST_JWT_SECRET,
+    MESSAGE_SIGNING_KEY: TEST_MESSAGE_SIGNING_KEY,
   };
 }
 

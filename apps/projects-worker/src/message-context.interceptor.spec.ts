@@ -7,18 +7,48 @@ import { ClsService } from 'nestjs-cls';
 import { lastValueFrom, Observable, of, throwError } from 'rxjs';
 import type { TenantTransaction } from '@app/database';
 import { ConflictError, ErrorCode } from '@app/errors';
-import { MessageHeader, RpcErrorBody } from '@app/messaging';
+import { MessageAuthenticator, MessageHeader, RpcErrorBody, signingKey, signMessage } from '@app/messaging';
 import { TenantContextService, TenantIdentity } from '@app/tenancy';
 import { MessageContextInterceptor } from './message-context.interceptor';
 
 const TENANT = '55555555-5555-4555-8555-555555555555';
 const PATTERN = 'projects.create.v1';
 
-function consumeMessage(headers: MessagePropertyHeaders): ConsumeMessage {
+const KEY = signingKey('unit-test-message-signing-key-0123456789');
+const OTHER_KEY = signingKey('another-message-signing-key-0123456789!!');
+const DLQ = 'test.projects.dlq';
+const DATA = { name: 'Apollo' };
+
+interface MessageOptions {
+  key?: typeof KEY | null;
+  signedAt?: number;
+  messageId?: string;
+  /** Changes the body after signing. */
+  tamperedData?: unknown;
+}
+
+/** A message as the gateway would publish it: signed over its own headers and body. */
+function consumeMessage(headers: MessagePropertyHeaders, options: MessageOptions = {}): ConsumeMessage {
+  const messageId = options.messageId ?? `m-${Math.random()}`;
+  const signedAt = options.signedAt ?? Date.now();
+  const tenant = headers[MessageHeader.TenantId] as string | undefined;
+  const signed: MessagePropertyHeaders = { ...headers, [MessageHeader.SignedAt]: String(signedAt) };
+  if (options.key !== null) {
+    signed[MessageHeader.Signature] = signMessage(options.key ?? KEY, {
+      tenantId: (tenant ?? '').toLowerCase(),
+      userId: headers[MessageHeader.UserId] as string,
+      messageId,
+      pattern: PATTERN,
+      signedAt,
+      deadline: String(headers[MessageHeader.Deadline] ?? ''),
+      data: DATA,
+    });
+  }
+  const data = 'tamperedData' in options ? options.tamperedData : DATA;
   return {
-    content: Buffer.from('{"name":"Apollo"}'),
+    content: Buffer.from(JSON.stringify({ pattern: PATTERN, data, id: 'c1' })),
     fields: { deliveryTag: 1, redelivered: false, exchange: '', routingKey: 'projects', consumerTag: 'ctag' },
-    properties: { headers } as ConsumeMessage['properties'],
+    properties: { headers: signed, messageId } as ConsumeMessage['properties'],
   };
 }
 
@@ -27,12 +57,18 @@ function validHeaders(overrides: MessagePropertyHeaders = {}): MessagePropertyHe
     [MessageHeader.TenantId]: TENANT.toUpperCase(),
     [MessageHeader.UserId]: 'user-1',
     [MessageHeader.CorrelationId]: 'corr-1',
-    [MessageHeader.Deadline]: Date.now() + 60_000,
+    [MessageHeader.Deadline]: String(Date.now() + 60_000),
     ...overrides,
   };
 }
 
-function setup(headers: MessagePropertyHeaders, handle: () => Observable<unknown>) {
+const sharedAuthenticator = new MessageAuthenticator({ keys: [KEY], maxAgeMs: 60_000 });
+
+function setup(
+  headers: MessagePropertyHeaders,
+  handle: () => Observable<unknown>,
+  options: MessageOptions & { message?: ConsumeMessage } = {},
+) {
   const events: string[] = [];
   const cls = new ClsService(new AsyncLocalStorage());
   const tenantContext = new TenantContextService(cls);
@@ -55,8 +91,18 @@ function setup(headers: MessagePropertyHeaders, handle: () => Observable<unknown
   const nack = jest.fn(
     (_m: ConsumeMessage, _allUpTo?: boolean, _requeue?: boolean) => void events.push('nack'),
   );
-  const channel = { ack, nack } as unknown as Channel;
-  const message = consumeMessage(headers);
+  const sendToQueue = jest.fn((_q: string, _c: Buffer, _o: { headers: MessagePropertyHeaders }) => {
+    events.push('dead-letter');
+    return true;
+  });
+  const channel = { ack, nack, sendToQueue } as unknown as Channel;
+  const message = options.message ?? consumeMessage(headers, options);
+  /** The reason the message was copied to the dead-letter queue with, if it was. */
+  const deadLetterReason = (): unknown => {
+    expect(sendToQueue).toHaveBeenCalledTimes(1);
+    expect(sendToQueue.mock.calls[0][0]).toBe(DLQ);
+    return sendToQueue.mock.calls[0][2].headers[MessageHeader.DeadLetterReason];
+  };
   const context = new ExecutionContextHost([{ name: 'Apollo' }, new RmqContext([message, channel, PATTERN])]);
   context.setType('rpc');
 
@@ -68,9 +114,27 @@ function setup(headers: MessagePropertyHeaders, handle: () => Observable<unknown
     }),
   };
 
-  const interceptor = new MessageContextInterceptor(cls, tenantContext, tenantTransaction);
+  const interceptor = new MessageContextInterceptor(
+    cls,
+    tenantContext,
+    tenantTransaction,
+    sharedAuthenticator,
+    DLQ,
+  );
   const result = (): Promise<unknown> => lastValueFrom(interceptor.intercept(context, next));
-  return { result, events, ack, nack, run, next, message, seen, tenantContext };
+  return {
+    result,
+    events,
+    ack,
+    nack,
+    sendToQueue,
+    deadLetterReason,
+    run,
+    next,
+    message,
+    seen,
+    tenantContext,
+  };
 }
 
 async function rpcError(promise: Promise<unknown>): Promise<RpcErrorBody> {
@@ -141,33 +205,34 @@ describe(MessageContextInterceptor.name, () => {
   it('should dead-letter a message without a tenant header, before any transaction or handler', async () => {
     const headers = validHeaders();
     delete headers[MessageHeader.TenantId];
-    const { result, ack, nack, next, run, message } = setup(headers, () => of('never'));
+    const { result, ack, nack, next, run, message, deadLetterReason } = setup(headers, () => of('never'));
 
     const body = await rpcError(result());
 
     expect(body.code).toBe(ErrorCode.InvalidInput);
     expect(body.message).toContain(MessageHeader.TenantId);
-    expect(nack).toHaveBeenCalledTimes(1);
-    expect(nack).toHaveBeenCalledWith(message, false, false);
-    expect(ack).not.toHaveBeenCalled();
+    expect(deadLetterReason()).toBe(body.message);
+    expect(ack).toHaveBeenCalledWith(message);
+    expect(nack).not.toHaveBeenCalled();
     expect(next.handle).not.toHaveBeenCalled();
     expect(run).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledTimes(1);
   });
 
   it('should dead-letter a message whose tenant header looks like SQL', async () => {
-    const { result, nack, next } = setup(validHeaders({ [MessageHeader.TenantId]: "' OR 1=1 --" }), () =>
-      of('never'),
+    const { result, deadLetterReason, next } = setup(
+      validHeaders({ [MessageHeader.TenantId]: "' OR 1=1 --" }),
+      () => of('never'),
     );
 
     await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.InvalidInput });
-    expect(nack).toHaveBeenCalledTimes(1);
+    expect(deadLetterReason()).toContain(MessageHeader.TenantId);
     expect(next.handle).not.toHaveBeenCalled();
   });
 
   it('should dead-letter an expired message without running the handler', async () => {
-    const { result, ack, nack, next, run, message } = setup(
-      validHeaders({ [MessageHeader.Deadline]: Date.now() - 1000 }),
+    const { result, next, run, deadLetterReason } = setup(
+      validHeaders({ [MessageHeader.Deadline]: String(Date.now() - 1000) }),
       () => of('never'),
     );
 
@@ -175,15 +240,13 @@ describe(MessageContextInterceptor.name, () => {
 
     expect(body.code).toBe(ErrorCode.InvalidInput);
     expect(body.message).toMatch(/^Message rejected: deadline passed \d+ ms ago$/);
-    expect(nack).toHaveBeenCalledWith(message, false, false);
-    expect(nack).toHaveBeenCalledTimes(1);
-    expect(ack).not.toHaveBeenCalled();
+    expect(deadLetterReason()).toBe(body.message);
     expect(next.handle).not.toHaveBeenCalled();
     expect(run).not.toHaveBeenCalled();
   });
 
   it('should dead-letter an unexpected error as internal without leaking its message', async () => {
-    const { result, events, ack, nack, message } = setup(validHeaders(), () =>
+    const { result, events, nack, deadLetterReason } = setup(validHeaders(), () =>
       throwError(() => new Error('connection terminated: password=hunter2')),
     );
 
@@ -192,14 +255,57 @@ describe(MessageContextInterceptor.name, () => {
       message: 'The projects service failed to handle the request',
     });
 
-    expect(events).toEqual(['begin', 'handler', 'rollback', 'nack']);
-    expect(nack).toHaveBeenCalledWith(message, false, false);
-    expect(nack).toHaveBeenCalledTimes(1);
-    expect(ack).not.toHaveBeenCalled();
+    expect(events).toEqual(['begin', 'handler', 'rollback', 'dead-letter', 'ack']);
+    expect(deadLetterReason()).toBe('unexpected error: Error');
+    expect(nack).not.toHaveBeenCalled();
     expect(error).toHaveBeenCalledTimes(1);
     expect(error).toHaveBeenCalledWith(
       `${PATTERN} dead-lettered after an unexpected error (correlation corr-1)`,
       expect.stringContaining('connection terminated'),
     );
+  });
+
+  describe('signatures', () => {
+    it.each<[string, MessageOptions, RegExp]>([
+      ['an unsigned message', { key: null }, /signature missing/],
+      ['a message signed with another key', { key: OTHER_KEY }, /signature invalid/],
+      [
+        'a message whose body changed after signing',
+        { tamperedData: { name: 'Apollo', x: 1 } },
+        /signature invalid/,
+      ],
+      ['a message signed two minutes ago', { signedAt: Date.now() - 120_000 }, /signature stale/],
+    ])('should dead-letter %s before any transaction', async (_case, options, reason) => {
+      const { result, next, run, deadLetterReason } = setup(validHeaders(), () => of('never'), options);
+
+      await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.InvalidInput });
+      expect(deadLetterReason()).toMatch(reason);
+      expect(next.handle).not.toHaveBeenCalled();
+      expect(run).not.toHaveBeenCalled();
+    });
+
+    it('should dead-letter a signed message whose tenant header was swapped', async () => {
+      const message = consumeMessage(validHeaders());
+      message.properties.headers = {
+        ...message.properties.headers,
+        [MessageHeader.TenantId]: '66666666-6666-4666-8666-666666666666',
+      };
+      const { result, deadLetterReason, run } = setup({}, () => of('never'), { message });
+
+      await rpcError(result());
+      expect(deadLetterReason()).toMatch(/signature invalid/);
+      expect(run).not.toHaveBeenCalled();
+    });
+
+    it('should process a message once and dead-letter its replay', async () => {
+      const message = consumeMessage(validHeaders());
+      const first = setup({}, () => of('done'), { message });
+      await expect(first.result()).resolves.toBe('done');
+
+      const replay = setup({}, () => of('again'), { message });
+      await rpcError(replay.result());
+      expect(replay.deadLetterReason()).toMatch(/replayed/);
+      expect(replay.run).not.toHaveBeenCalled();
+    });
   });
 });

@@ -6,6 +6,7 @@ import { DatabaseModule, transactionalClsPlugin } from '@app/database';
 import { ProjectsModule } from '@app/projects';
 import { TenancyModule } from '@app/tenancy';
 import { MessageContextInterceptor } from './message-context.interceptor';
+import { messageSecurityProviders } from './message-security.providers';
 import { messageValidationPipe } from './message-validation.pipe';
 import { ProjectsController } from './projects.controller';
 
@@ -19,6 +20,7 @@ import { ProjectsController } from './projects.controller';
   ],
   controllers: [ProjectsController],
   providers: [
+    ...messageSecurityProviders,
     { provide: APP_INTERCEPTOR, useClass: MessageContextInterceptor },
     { provide: APP_PIPE, useFactory: messageValidationPipe },
   ],

@@ -5,6 +5,7 @@ export const DEFAULT_DATABASE_URL = 'postgresql://tenantry_app:tenantry_app@127.
 export const DEFAULT_DATABASE_ADMIN_URL = 'postgresql://postgres:postgres@127.0.0.1:5432/tenantry';
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const DEV_JWT_SECRET = 'tenantry-development-only-secret-do-not-use-in-production';
+export const DEV_MESSAGE_SIGNING_KEY = 'tenantry-development-only-message-key-do-not-use-in-production';
 
 const MIN_SECRET_BYTES = 32;
 
@@ -31,32 +32,46 @@ const jwt = z.object({
   JWT_SECRET: z.string().optional(),
 });
 
+interface SecretRule {
+  name: string;
+  devDefault?: string;
+  optional?: boolean;
+}
+
 /**
- * Without NODE_ENV=production a missing JWT_SECRET falls back to a development secret; in
- * production it must be set and hold at least 32 bytes.
+ * Secrets fall back to a development value unless NODE_ENV=production, where they must be set,
+ * hold at least 32 bytes and differ from the development value.
  */
+function resolveSecret(
+  env: Record<string, unknown>,
+  rule: SecretRule,
+  ctx: z.RefinementCtx,
+): string | undefined {
+  const production = env.NODE_ENV === 'production';
+  const given = env[rule.name] as string | undefined;
+  const secret = given ?? (production ? undefined : rule.devDefault);
+  const issue = (message: string) => ctx.addIssue({ code: 'custom', path: [rule.name], message });
+  if (secret === undefined) {
+    if (!rule.optional) issue('is required when NODE_ENV=production');
+  } else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+    issue(`must be at least ${MIN_SECRET_BYTES} bytes`);
+  } else if (production && secret === rule.devDefault) {
+    issue('must not be the development secret in production');
+  }
+  return secret;
+}
+
 function withJwtSecret<T extends z.infer<typeof base> & z.infer<typeof jwt>>(
   env: T,
   ctx: z.RefinementCtx,
 ): Omit<T, 'JWT_SECRET'> & { JWT_SECRET: string } {
-  const secret = env.JWT_SECRET ?? (env.NODE_ENV === 'production' ? undefined : DEV_JWT_SECRET);
-  if (secret === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
-  } else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['JWT_SECRET'],
-      message: `must be at least ${MIN_SECRET_BYTES} bytes`,
-    });
-  } else if (env.NODE_ENV === 'production' && secret === DEV_JWT_SECRET) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['JWT_SECRET'],
-      message: 'must not be the development secret in production',
-    });
-  }
-  return { ...env, JWT_SECRET: secret ?? '' };
+  return {
+    ...env,
+    JWT_SECRET: resolveSecret(env, { name: 'JWT_SECRET', devDefault: DEV_JWT_SECRET }, ctx) ?? '',
+  };
 }
+
+const optionalString = z.string().min(1).optional();
 
 export const gatewayEnvSchema = base
   .extend(jwt.shape)
@@ -65,17 +80,49 @@ export const gatewayEnvSchema = base
     HOST: z.string().default('0.0.0.0'),
     RPC_TIMEOUT_MS: positiveInt.default(5000),
     BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
+    // With a JWKS endpoint, tokens are RS256/ES256 from an identity provider and JWT_SECRET is unused.
+    JWT_JWKS_URI: z
+      .string()
+      .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), 'must be an http(s) URL')
+      .optional(),
+    JWT_ISSUER: optionalString,
+    JWT_AUDIENCE: optionalString,
+    JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(5),
+    MESSAGE_SIGNING_KEY: z.string().optional(),
   })
-  .transform(withJwtSecret);
+  .transform((env, ctx) => ({
+    ...env,
+    JWT_SECRET: env.JWT_JWKS_URI
+      ? (env.JWT_SECRET ?? '')
+      : (resolveSecret(env, { name: 'JWT_SECRET', devDefault: DEV_JWT_SECRET }, ctx) ?? ''),
+    MESSAGE_SIGNING_KEY:
+      resolveSecret(env, { name: 'MESSAGE_SIGNING_KEY', devDefault: DEV_MESSAGE_SIGNING_KEY }, ctx) ?? '',
+  }));
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 
-export const workerEnvSchema = base.extend({
-  DATABASE_URL: postgresUrl.default(DEFAULT_DATABASE_URL),
-  DATABASE_POOL_SIZE: positiveInt.default(10),
-  // Messages in flight per worker; near the pool size so messages do not queue for connections.
-  WORKER_PREFETCH: positiveInt.default(10),
-  TENANT_STATUS_TTL_MS: z.coerce.number().int().min(0).default(5000),
-});
+export const workerEnvSchema = base
+  .extend({
+    DATABASE_URL: postgresUrl.default(DEFAULT_DATABASE_URL),
+    DATABASE_POOL_SIZE: positiveInt.default(10),
+    // Messages in flight per worker; near the pool size so messages do not queue for connections.
+    WORKER_PREFETCH: positiveInt.default(10),
+    TENANT_STATUS_TTL_MS: z.coerce.number().int().min(0).default(5000),
+    MESSAGE_SIGNING_KEY: z.string().optional(),
+    // Accepted besides the current key while a rotation is under way.
+    MESSAGE_SIGNING_KEY_PREVIOUS: z.string().optional(),
+    // Signed messages older than this are refused; replays are remembered for as long.
+    MESSAGE_MAX_AGE_MS: positiveInt.default(60_000),
+  })
+  .transform((env, ctx) => ({
+    ...env,
+    MESSAGE_SIGNING_KEY:
+      resolveSecret(env, { name: 'MESSAGE_SIGNING_KEY', devDefault: DEV_MESSAGE_SIGNING_KEY }, ctx) ?? '',
+    MESSAGE_SIGNING_KEY_PREVIOUS: resolveSecret(
+      env,
+      { name: 'MESSAGE_SIGNING_KEY_PREVIOUS', optional: true },
+      ctx,
+    ),
+  }));
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
 export const adminEnvSchema = base

@@ -2,12 +2,16 @@ import {
   DEFAULT_AMQP_URL,
   DEFAULT_DATABASE_URL,
   DEV_JWT_SECRET,
+  DEV_MESSAGE_SIGNING_KEY,
   gatewayEnvSchema,
   workerEnvSchema,
 } from './env.schema';
 import { InvalidConfigError, parseEnv } from './parse-env';
 
 const PRODUCTION_SECRET = 'a-production-secret-of-at-least-32-bytes!';
+const PRODUCTION_MESSAGE_KEY = 'a-production-message-key-of-at-least-32-bytes!';
+// Production gateway settings with every secret set, so a test can take one away.
+const PRODUCTION = { NODE_ENV: 'production', MESSAGE_SIGNING_KEY: PRODUCTION_MESSAGE_KEY };
 
 function problems(run: () => unknown): string[] {
   try {
@@ -34,6 +38,8 @@ describe(parseEnv.name, () => {
         RPC_TIMEOUT_MS: 5000,
         BODY_LIMIT_BYTES: 64 * 1024,
         JWT_SECRET: DEV_JWT_SECRET,
+        JWT_CLOCK_TOLERANCE_S: 5,
+        MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY,
       });
     });
 
@@ -48,14 +54,14 @@ describe(parseEnv.name, () => {
     });
 
     it('should accept a strong secret in production', () => {
-      const env = parseEnv(gatewayEnvSchema, { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET });
+      const env = parseEnv(gatewayEnvSchema, { ...PRODUCTION, JWT_SECRET: PRODUCTION_SECRET });
 
       expect(env.JWT_SECRET).toBe(PRODUCTION_SECRET);
       expect(env.NODE_ENV).toBe('production');
     });
 
     it('should require JWT_SECRET in production', () => {
-      expect(problems(() => parseEnv(gatewayEnvSchema, { NODE_ENV: 'production' }))).toEqual([
+      expect(problems(() => parseEnv(gatewayEnvSchema, PRODUCTION))).toEqual([
         'JWT_SECRET: is required when NODE_ENV=production',
       ]);
     });
@@ -73,13 +79,13 @@ describe(parseEnv.name, () => {
 
     it('should reject the development secret in production', () => {
       expect(
-        problems(() => parseEnv(gatewayEnvSchema, { NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET })),
+        problems(() => parseEnv(gatewayEnvSchema, { ...PRODUCTION, JWT_SECRET: DEV_JWT_SECRET })),
       ).toEqual(['JWT_SECRET: must not be the development secret in production']);
     });
 
     it('should treat an empty JWT_SECRET as unset', () => {
       expect(parseEnv(gatewayEnvSchema, { JWT_SECRET: '' }).JWT_SECRET).toBe(DEV_JWT_SECRET);
-      expect(problems(() => parseEnv(gatewayEnvSchema, { NODE_ENV: 'production', JWT_SECRET: '' }))).toEqual([
+      expect(problems(() => parseEnv(gatewayEnvSchema, { ...PRODUCTION, JWT_SECRET: '' }))).toEqual([
         'JWT_SECRET: is required when NODE_ENV=production',
       ]);
     });
@@ -95,11 +101,23 @@ describe(parseEnv.name, () => {
         DATABASE_POOL_SIZE: 10,
         WORKER_PREFETCH: 10,
         TENANT_STATUS_TTL_MS: 5000,
+        MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY,
+        MESSAGE_SIGNING_KEY_PREVIOUS: undefined,
+        MESSAGE_MAX_AGE_MS: 60_000,
       });
     });
 
-    it('should not need a JWT secret in production', () => {
-      expect(parseEnv(workerEnvSchema, { NODE_ENV: 'production' }).NODE_ENV).toBe('production');
+    it('should not need a JWT secret in production, but a message signing key', () => {
+      expect(parseEnv(workerEnvSchema, PRODUCTION).NODE_ENV).toBe('production');
+      expect(problems(() => parseEnv(workerEnvSchema, { NODE_ENV: 'production' }))).toEqual([
+        'MESSAGE_SIGNING_KEY: is required when NODE_ENV=production',
+      ]);
+    });
+
+    it('should check a previous signing key like the current one', () => {
+      expect(problems(() => parseEnv(workerEnvSchema, { MESSAGE_SIGNING_KEY_PREVIOUS: 'short' }))).toEqual([
+        'MESSAGE_SIGNING_KEY_PREVIOUS: must be at least 32 bytes',
+      ]);
     });
 
     it('should accept a TTL of 0 and reject a negative one', () => {

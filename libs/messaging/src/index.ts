@@ -10,3 +10,7 @@ export * from './client/projects.client';
 export * from './client/projects-client.module';
 export * from './server/delivery';
 export * from './server/message-headers';
+export * from './signing/message-signature';
+export * from './signing/message-signer';
+export * from './signing/message-authenticator';
+export * from './signing/replay-guard';

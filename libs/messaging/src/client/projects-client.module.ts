@@ -3,6 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
 import { GatewayEnv } from '@app/config';
 import { projectsClientOptions } from '../rmq-options';
+import { signingKey } from '../signing/message-signature';
+import { MESSAGE_SIGNING_KEY, MessageSigner } from '../signing/message-signer';
 import { PROJECTS_RMQ_CLIENT, ProjectsClient, RPC_TIMEOUT_MS } from './projects.client';
 
 @Module({
@@ -24,6 +26,13 @@ import { PROJECTS_RMQ_CLIENT, ProjectsClient, RPC_TIMEOUT_MS } from './projects.
       useFactory: (config: ConfigService<GatewayEnv, true>): number =>
         config.get('RPC_TIMEOUT_MS', { infer: true }),
     },
+    {
+      provide: MESSAGE_SIGNING_KEY,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<GatewayEnv, true>) =>
+        signingKey(config.get('MESSAGE_SIGNING_KEY', { infer: true })),
+    },
+    MessageSigner,
     ProjectsClient,
   ],
   exports: [ProjectsClient, PROJECTS_RMQ_CLIENT],

@@ -9,6 +9,7 @@ import { ProjectPattern } from '../contract/patterns';
 import { CreateProjectInput, ListProjectsInput, UpdateProjectInput } from '../contract/project.payloads';
 import { ProjectPage, ProjectView } from '../contract/project.view';
 import { isRpcErrorBody, toDomainError } from '../contract/rpc-error';
+import { MessageSigner } from '../signing/message-signer';
 
 export const PROJECTS_RMQ_CLIENT = Symbol('PROJECTS_RMQ_CLIENT');
 export const RPC_TIMEOUT_MS = Symbol('RPC_TIMEOUT_MS');
@@ -20,6 +21,7 @@ export class ProjectsClient {
     @Inject(PROJECTS_RMQ_CLIENT) private readonly client: ClientProxy,
     @Inject(RPC_TIMEOUT_MS) private readonly timeoutMs: number,
     private readonly tenantContext: TenantContextService,
+    private readonly signer: MessageSigner,
   ) {}
 
   create(input: CreateProjectInput): Promise<ProjectView> {
@@ -45,17 +47,30 @@ export class ProjectsClient {
   private async send<T>(pattern: ProjectPattern, data: object): Promise<T> {
     const { tenantId, userId, correlationId } = this.tenantContext.require();
     const now = Date.now();
+    const messageId = randomUUID();
+    const deadline = String(now + this.timeoutMs);
+    const signature = this.signer.sign({
+      tenantId,
+      userId,
+      messageId,
+      pattern,
+      signedAt: now,
+      deadline,
+      data,
+    });
     const record = new RmqRecordBuilder(data)
       .setOptions({
         headers: {
           [MessageHeader.TenantId]: tenantId,
           [MessageHeader.UserId]: userId,
           [MessageHeader.CorrelationId]: correlationId,
-          [MessageHeader.Deadline]: String(now + this.timeoutMs),
+          [MessageHeader.Deadline]: deadline,
+          [MessageHeader.SignedAt]: String(now),
+          [MessageHeader.Signature]: signature,
         },
         // A message nobody picked up before the caller gave up expires (to the dead-letter queue).
         expiration: this.timeoutMs,
-        messageId: randomUUID(),
+        messageId,
         timestamp: Math.floor(now / 1000),
         contentType: 'application/json',
       })

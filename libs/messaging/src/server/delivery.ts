@@ -1,4 +1,5 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
+import { MessageHeader } from '../contract/headers';
 
 /**
  * One delivered message, settled at most once: a second ack or nack of the same delivery tag
@@ -10,6 +11,7 @@ export class Delivery {
   constructor(
     private readonly channel: Channel,
     readonly message: ConsumeMessage,
+    private readonly deadLetterQueue: string,
   ) {}
 
   get isSettled(): boolean {
@@ -20,9 +22,23 @@ export class Delivery {
     if (this.settle()) this.channel.ack(this.message);
   }
 
-  /** Rejects without requeue, so the queue's dead-letter exchange takes it. */
-  deadLetter(): void {
-    if (this.settle()) this.channel.nack(this.message, false, false);
+  /**
+   * Moves the message to the dead-letter queue with the reason in a header (a plain nack could
+   * only say "rejected"), then acks the original. A crash between the two leaves a duplicate in
+   * the dead-letter queue, never a lost message.
+   */
+  deadLetter(reason: string): void {
+    if (!this.settle()) return;
+    const { properties, content } = this.message;
+    this.channel.sendToQueue(this.deadLetterQueue, content, {
+      persistent: true,
+      contentType: properties.contentType as string | undefined,
+      messageId: properties.messageId as string | undefined,
+      correlationId: properties.correlationId as string | undefined,
+      timestamp: properties.timestamp as number | undefined,
+      headers: { ...(properties.headers ?? {}), [MessageHeader.DeadLetterReason]: reason },
+    });
+    this.channel.ack(this.message);
   }
 
   private settle(): boolean {
