@@ -1,10 +1,11 @@
-// @nestjs/* ships ESM only, so it is transformed to CommonJS with the rest; ts-jest cannot load it.
+// @nestjs/* and jose (under jwks-rsa) ship ESM only, so they are transformed to CommonJS with the rest;
+// ts-jest cannot load them.
 const fs = require('node:fs');
 
 const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 const common = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { ...swc, swcrc: false }] },
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],
   moduleNameMapper: {
     '^@app/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

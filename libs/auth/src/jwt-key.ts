@@ -8,4 +8,4 @@ export function hs256Key(secret: string): KeyObject {
   return createSecretKey(Buffer.from(secret, 'utf8'));
 }
 
-export const JWT_ALGORITHM = 'HS256';
+export const JWT_ALGORITHM = 'HS256' as const;

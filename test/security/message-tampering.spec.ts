@@ -1,0 +1,185 @@
+// Threat: someone who can publish to the broker (a leaked AMQP credential, a compromised
+// service) forges or replays commands. The worker must process only messages signed by the
+// gateway's key, fresh and seen once, and take the tenant from the signed headers only.
+import { randomUUID } from 'node:crypto';
+import { MessageHeader, ProjectPattern, signingKey } from '@app/messaging';
+import { Broker } from '../support/broker';
+import { closeAdmin, projectsOf, TenantSession } from '../support/tenant-session';
+import { startStack, Stack } from '../support/stack';
+
+// This file's worker is mid-rotation: it accepts the current key and the previous one.
+const PREVIOUS_KEY = 'tenantry-tests-previous-message-key-0123456789';
+process.env.MESSAGE_SIGNING_KEY_PREVIOUS = PREVIOUS_KEY;
+
+describe('Commands published by someone other than the gateway', () => {
+  let stack: Stack;
+  let broker: Broker;
+  let a: TenantSession;
+  let b: TenantSession;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    broker = await Broker.connect();
+    a = await TenantSession.create(stack.baseUrl);
+    b = await TenantSession.create(stack.baseUrl);
+  });
+
+  afterAll(async () => {
+    await broker.close();
+    await stack.close();
+    await closeAdmin();
+  });
+
+  const reasonOf = async (marker: string) =>
+    String((await broker.takeDeadLetter(marker)).properties.headers?.[MessageHeader.DeadLetterReason]);
+
+  it('should apply a correctly signed command (the control case)', async () => {
+    const name = `signed-${randomUUID()}`;
+    broker.publishSigned(ProjectPattern.Create, { name }, { tenantId: a.tenantId });
+    for (let i = 0; i < 100 && !(await projectsOf(a.tenantId)).some((p) => p.name === name); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await projectsOf(a.tenantId)).map((p) => p.name)).toContain(name);
+  });
+
+  it.each<[string, (name: string) => void, RegExp]>([
+    [
+      'an unsigned command',
+      (name) =>
+        broker.publish(
+          ProjectPattern.Create,
+          { name },
+          { headers: { [MessageHeader.TenantId]: a.tenantId, [MessageHeader.UserId]: 'u' } },
+        ),
+      /signature missing/,
+    ],
+    [
+      'a command signed with another key',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          { tenantId: a.tenantId, key: signingKey('an-attacker-chosen-key-0123456789abcdef') },
+        ),
+      /signature invalid/,
+    ],
+    [
+      'a command re-addressed to another tenant after signing',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          { tenantId: a.tenantId, headers: { [MessageHeader.TenantId]: b.tenantId } },
+        ),
+      /signature invalid/,
+    ],
+    [
+      'a command whose body changed after signing',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name: 'original' },
+          { tenantId: a.tenantId, tamperedData: { name } },
+        ),
+      /signature invalid/,
+    ],
+    [
+      'a command whose user changed after signing',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          { tenantId: a.tenantId, headers: { [MessageHeader.UserId]: 'admin' } },
+        ),
+      /signature invalid/,
+    ],
+    [
+      'a command whose deadline was extended after signing',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          { tenantId: a.tenantId, headers: { [MessageHeader.Deadline]: String(Date.now() + 3_600_000) } },
+        ),
+      /signature invalid/,
+    ],
+    [
+      'a command with a garbage signature',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          { tenantId: a.tenantId, headers: { [MessageHeader.Signature]: 'v1=AAAA' } },
+        ),
+      /signature invalid/,
+    ],
+    [
+      'a command signed two minutes ago',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          { tenantId: a.tenantId, signedAt: Date.now() - 120_000 },
+        ),
+      /signature stale/,
+    ],
+    [
+      'a command signed in the future',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          { tenantId: a.tenantId, signedAt: Date.now() + 120_000 },
+        ),
+      /signature stale/,
+    ],
+    [
+      'a signed command whose payload names another tenant',
+      (name) =>
+        broker.publishSigned(ProjectPattern.Create, { name, tenantId: b.tenantId }, { tenantId: a.tenantId }),
+      /property tenantId should not exist/,
+    ],
+  ])('should dead-letter %s, with the reason, and write nothing', async (_case, publish, reason) => {
+    const name = `attack-${randomUUID()}`;
+    publish(name);
+    expect(await reasonOf(name)).toMatch(reason);
+    for (const tenant of [a, b]) {
+      expect(
+        (await projectsOf(tenant.tenantId)).filter((p) => p.name === name || p.name === 'original'),
+      ).toEqual([]);
+    }
+  });
+
+  it('should apply a replayed command once and dead-letter the replay', async () => {
+    const name = `replay-${randomUUID()}`;
+    const messageId = randomUUID();
+    const signedAt = Date.now();
+    const deadline = String(signedAt + 30_000);
+    broker.publishSigned(
+      ProjectPattern.Create,
+      { name },
+      { tenantId: a.tenantId, messageId, signedAt, deadline },
+    );
+    broker.publishSigned(
+      ProjectPattern.Create,
+      { name },
+      { tenantId: a.tenantId, messageId, signedAt, deadline },
+    );
+
+    expect(await reasonOf(name)).toMatch(/replayed/);
+    expect((await projectsOf(a.tenantId)).filter((p) => p.name === name)).toHaveLength(1);
+  });
+
+  it('should accept the previous key during a rotation', async () => {
+    const name = `rotated-${randomUUID()}`;
+    broker.publishSigned(
+      ProjectPattern.Create,
+      { name },
+      { tenantId: b.tenantId, key: signingKey(PREVIOUS_KEY) },
+    );
+    for (let i = 0; i < 100 && !(await projectsOf(b.tenantId)).some((p) => p.name === name); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await projectsOf(b.tenantId)).map((p) => p.name)).toContain(name);
+  });
+});
