@@ -75,6 +75,9 @@ async function applyRoleRights(admin: Client, runtime: ConnectionUrlParts): Prom
   await admin.query(`ALTER ROLE ${role} ${attributes} PASSWORD ${escapeLiteral(runtime.password)}`);
   await admin.query(`GRANT ${escapeIdentifier(RUNTIME_GROUP_ROLE)} TO ${role}`);
   await admin.query(`GRANT CONNECT ON DATABASE ${escapeIdentifier(runtime.database)} TO ${role}`);
+  // PUBLIC may create temporary objects by default, which lets a session shadow `projects` with a
+  // temp table of its own; the runtime role has no use for them.
+  await admin.query(`REVOKE TEMPORARY ON DATABASE ${escapeIdentifier(runtime.database)} FROM PUBLIC`);
   // Rights come only through the group, so one GRANT in a migration reaches every app instance
   // and nothing granted by hand to the login role lingers.
   await admin.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}`);
