@@ -1,0 +1,176 @@
+import 'reflect-metadata';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { hs256Key, signAccessToken } from '@app/auth';
+import { Cleanup, sleep } from './cleanup';
+import { createBenchDatabase, createTenants, emptyProjects, postgresVersion, seedProjects } from './database';
+import { buildBenchEnv, exportAppEnvironment, REPO_ROOT } from './environment';
+import { combine, Measurement, round } from './measurement';
+import { parseOptions } from './options';
+import { startStack, Stack } from './processes';
+import { summariseProfile } from './profile-summary';
+import { deleteQueues } from './queues';
+import {
+  appendDocs,
+  evaluateTargets,
+  machineInfo,
+  Results,
+  ScenarioResult,
+  skipped,
+  targetLines,
+  textTable,
+  writeResults,
+} from './report';
+import { runArticle } from './scenarios/article.scenario';
+import { runFullCreate, runFullList } from './scenarios/full-stack.scenario';
+import { runRaw } from './scenarios/raw.scenario';
+import { ScenarioContext } from './scenarios/scenario';
+import { WorkerHarness } from './scenarios/worker-harness';
+import { runRlsOff, runWorker } from './scenarios/worker.scenario';
+
+const LIST_SEED_PER_TENANT = 25;
+const IMPORT_SKIPPED = 'no queued imports yet';
+const RESULTS_PATH = join(REPO_ROOT, 'bench', 'results.json');
+const DOCS_PATH = join(REPO_ROOT, 'docs', 'benchmarks.md');
+const PROFILE_DIR = join(REPO_ROOT, 'bench', 'profiles');
+
+interface Step {
+  name: string;
+  run: (label: string) => Promise<Measurement>;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const cleanup = new Cleanup();
+  cleanup.installSignalHandlers();
+  const signal = cleanup.abort.signal;
+  const env = buildBenchEnv();
+  exportAppEnvironment(env);
+  console.log(
+    `Tenantry bench ${env.runId}: ${options.quick ? 'quick, ' : ''}${options.duration} s per scenario, ` +
+      `${options.connections} connections, ${options.tenants} tenants, repeat ${options.repeat}`,
+  );
+
+  try {
+    const admin = await createBenchDatabase(env, cleanup);
+    cleanup.add('delete queues', () => deleteQueues(env.amqpUrl, env.queuePrefix));
+    const tenants = await createTenants(admin, options.tenants);
+    const key = hs256Key(env.jwtSecret);
+    const tokens = tenants.map((tenantId) =>
+      signAccessToken({ tenantId, sub: 'bench-user', email: 'bench@example.com', ttl: '2h' }, key),
+    );
+    const ctx: ScenarioContext = {
+      env,
+      options,
+      admin,
+      tenants,
+      tokens,
+      cleanup,
+      signal,
+      warmupS: options.quick ? 0.5 : Math.min(2, options.duration * 0.2),
+    };
+
+    // Built now, while RLS is on: the worker's safety check refuses to start otherwise.
+    const harness = await WorkerHarness.start();
+    cleanup.add('in-process worker', () => harness.close());
+    let stack: Stack | undefined;
+    if (options.cpuProf) rmSync(PROFILE_DIR, { recursive: true, force: true });
+    const nodeArgs = options.cpuProf ? ['--require', join(__dirname, 'cpu-profile.preload.js')] : [];
+    const ensureStack = async () => {
+      stack ??= await startStack(env, cleanup, nodeArgs, options.cpuProf ? PROFILE_DIR : undefined);
+      return stack;
+    };
+
+    const creates = [...new Set([32, options.connections])];
+    const allSteps: Step[] = [
+      { name: 'raw', run: (label) => runRaw(ctx, label) },
+      { name: 'worker', run: (label) => runWorker(ctx, harness, label) },
+      { name: 'article', run: (label) => runArticle(ctx, label) },
+      { name: 'rls_off', run: (label) => runRlsOff(ctx, harness, label) },
+      ...creates.map((c) => ({
+        name: `full_create_c${c}`,
+        run: async (label: string) => runFullCreate(ctx, await ensureStack(), label, c),
+      })),
+      {
+        name: 'full_list',
+        run: async () => {
+          await seedProjects(admin, LIST_SEED_PER_TENANT);
+          return runFullList(ctx, await ensureStack());
+        },
+      },
+    ];
+    const steps = allSteps.filter((s) => !options.only || options.only.some((o) => s.name.startsWith(o)));
+
+    const runs = new Map<string, Measurement[]>();
+    for (let rep = 1; rep <= options.repeat && !signal.aborted; rep++) {
+      for (const step of steps) {
+        if (signal.aborted) break;
+        // Each scenario starts from an empty table, so none pays for another's rows.
+        await emptyProjects(admin);
+        const m = await step.run(`${step.name}-r${rep}`);
+        if (signal.aborted) break;
+        runs.set(step.name, [...(runs.get(step.name) ?? []), m]);
+        console.log(
+          `  ${step.name.padEnd(16)}${options.repeat > 1 ? ` run ${rep}/${options.repeat}` : ''} ` +
+            `${round(m.rps)} req/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms, ${m.errors} errors` +
+            (m.first_error ? ` (first: ${m.first_error.slice(0, 200)})` : ''),
+        );
+      }
+    }
+    if (signal.aborted) return;
+    console.log(`  import          skipped: ${IMPORT_SKIPPED}`);
+
+    const scenarios: Record<string, ScenarioResult> = {};
+    const raw = runs.has('raw') ? combine(runs.get('raw') ?? []).rps : undefined;
+    for (const [name, list] of runs) {
+      const m = combine(list);
+      scenarios[name] = { ...m, ratio_to_raw: raw ? round(m.rps / raw, 3) : null };
+      if (name === `full_create_c${options.connections}`) scenarios.full_create = scenarios[name];
+    }
+    scenarios.import = skipped(IMPORT_SKIPPED);
+
+    const targets = evaluateTargets(scenarios);
+    const results: Results = {
+      scenarios,
+      machine: machineInfo(await postgresVersion(admin)),
+      options,
+      targets,
+    };
+    console.log(
+      `\n${textTable(scenarios)}\n\nTargets${options.repeat < 3 ? ' (stated for the median of --repeat 3)' : ''}:`,
+    );
+    console.log(targetLines(targets));
+    if (options.cpuProf) {
+      // Profiling slows both apps down: keep these numbers out of the record.
+      console.log(`\nProfiled run: ${RESULTS_PATH} and ${DOCS_PATH} left as they were.`);
+    } else {
+      writeResults(RESULTS_PATH, results);
+      appendDocs(DOCS_PATH, results, options.only ? `Only: ${options.only.join(', ')}.` : '');
+      console.log(`\nWrote ${RESULTS_PATH} and appended to ${DOCS_PATH}`);
+    }
+
+    if (options.cpuProf && stack) await writeProfiles(stack);
+  } catch (err) {
+    if (!signal.aborted) {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      process.exitCode = 1;
+    }
+  } finally {
+    await cleanup.run();
+    if (signal.aborted) process.exitCode = 130;
+  }
+}
+
+async function writeProfiles(stack: Stack): Promise<void> {
+  for (const app of [stack.gateway, stack.worker]) {
+    app.signal('SIGUSR2');
+    const file = join(PROFILE_DIR, `${app.name === 'worker' ? 'projects-worker' : 'gateway'}.cpuprofile`);
+    for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(100);
+    // Written by the child in one call; a short pause lets a large profile finish.
+    await sleep(300);
+    if (existsSync(file)) console.log(`\n${app.name} CPU profile (${file}):\n${summariseProfile(file)}`);
+    else console.log(`\n${app.name}: no CPU profile written`);
+  }
+}
+
+void main();

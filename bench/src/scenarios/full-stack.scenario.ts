@@ -1,0 +1,112 @@
+import autocannon from 'autocannon';
+import { Measurement, round } from '../measurement';
+import { Stack } from '../processes';
+import { ScenarioContext, uniqueName } from './scenario';
+
+interface HttpLoad {
+  method: 'GET' | 'POST';
+  connections: number;
+  durationS: number;
+  /** Builds request `seq`: the token rotates over the tenants, create names are unique. */
+  build: (seq: number) => { authorization: string; body?: string };
+}
+
+/** `counter` is shared by the warm-up and the measured run, so no name is ever sent twice. */
+function cannon(
+  ctx: ScenarioContext,
+  baseUrl: string,
+  load: HttpLoad,
+  counter: { seq: number },
+): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: baseUrl,
+        connections: load.connections,
+        duration: load.durationS,
+        timeout: 10,
+        requests: [
+          {
+            method: load.method,
+            path: '/projects',
+            setupRequest: (request) => {
+              const { authorization, body } = load.build(counter.seq++);
+              return {
+                ...request,
+                headers: body ? { authorization, 'content-type': 'application/json' } : { authorization },
+                body,
+              };
+            },
+          },
+        ],
+      },
+      (err, result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result)),
+    );
+    const stop = () => instance.stop();
+    ctx.signal.addEventListener('abort', stop, { once: true });
+    // autocannon ends itself after `duration`; this only guards against a run that never does.
+    const guard = setTimeout(stop, (load.durationS + 30) * 1000);
+    instance.once('done', () => {
+      clearTimeout(guard);
+      ctx.signal.removeEventListener('abort', stop);
+    });
+  });
+}
+
+async function measureHttp(ctx: ScenarioContext, stack: Stack, load: HttpLoad): Promise<Measurement> {
+  const counter = { seq: 0 };
+  if (ctx.warmupS > 0) {
+    await cannon(ctx, stack.baseUrl, { ...load, durationS: ctx.warmupS }, counter);
+  }
+  const result = await cannon(ctx, stack.baseUrl, load, counter);
+  const ok = result['2xx'];
+  return {
+    rps: round(ok / result.duration),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    // autocannon's `errors` already includes timeouts.
+    errors: result.non2xx + result.errors,
+    requests: result.requests.total,
+    duration_s: round(result.duration, 2),
+    concurrency: load.connections,
+    gateway_peak_rss_mb: stack.gateway.peakRssMb(),
+    worker_peak_rss_mb: stack.worker.peakRssMb(),
+    first_error: result.non2xx + result.errors > 0 ? statusSummary(result) : undefined,
+  };
+}
+
+function statusSummary(result: autocannon.Result): string {
+  const codes = Object.entries(result.statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, stat]) => `${code}×${stat.count ?? 0}`);
+  return [...codes, result.errors ? `socket errors×${result.errors} (timeouts ${result.timeouts})` : '']
+    .filter(Boolean)
+    .join(', ');
+}
+
+function bearer(ctx: ScenarioContext, seq: number): string {
+  return `Bearer ${ctx.tokens[seq % ctx.tokens.length]}`;
+}
+
+/** POST /projects through gateway → RabbitMQ → worker → PostgreSQL. */
+export function runFullCreate(ctx: ScenarioContext, stack: Stack, label: string, connections: number) {
+  return measureHttp(ctx, stack, {
+    method: 'POST',
+    connections,
+    durationS: ctx.options.duration,
+    build: (seq) => ({
+      authorization: bearer(ctx, seq),
+      body: JSON.stringify({ name: uniqueName(label, seq) }),
+    }),
+  });
+}
+
+/** GET /projects (a page of 20) the same way; the caller seeds enough projects first. */
+export function runFullList(ctx: ScenarioContext, stack: Stack) {
+  return measureHttp(ctx, stack, {
+    method: 'GET',
+    connections: ctx.options.connections,
+    durationS: ctx.options.duration,
+    build: (seq) => ({ authorization: bearer(ctx, seq) }),
+  });
+}
