@@ -107,6 +107,15 @@ describe('Projects API', () => {
     expect((await tenant.request(method, path)).status).toBe(400);
   });
 
+  it('should answer 413 to a body over BODY_LIMIT_BYTES and write nothing', async () => {
+    const res = await tenant.request('POST', '/projects', {
+      name: 'huge',
+      description: 'x'.repeat(70 * 1024),
+    });
+    expect(res.status).toBe(413);
+    expect((await tenant.request<ProjectPage>('GET', '/projects')).body.items).toEqual([]);
+  });
+
   describe('authentication', () => {
     const secret = () => process.env.JWT_SECRET ?? '';
 
