@@ -75,7 +75,12 @@ async function main(): Promise<void> {
     cleanup.add('in-process worker', () => harness.close());
     let stack: Stack | undefined;
     if (options.cpuProf) rmSync(PROFILE_DIR, { recursive: true, force: true });
-    const nodeArgs = options.cpuProf ? ['--require', join(__dirname, 'cpu-profile.preload.js')] : [];
+    // BENCH_APP_NODE_ARGS (e.g. "--max-old-space-size=128") reaches the two app processes only.
+    const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const nodeArgs = [
+      ...appArgs,
+      ...(options.cpuProf ? ['--require', join(__dirname, 'cpu-profile.preload.js')] : []),
+    ];
     const ensureStack = async () => {
       stack ??= await startStack(env, cleanup, nodeArgs, options.cpuProf ? PROFILE_DIR : undefined);
       return stack;

@@ -1,4 +1,5 @@
 export * from './queues';
+export * from './delete-queues';
 export * from './rmq-options';
 export * from './dead-letter-queue';
 export * from './contract/patterns';
