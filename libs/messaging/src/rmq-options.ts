@@ -21,17 +21,20 @@ export function projectsQueueOptions(prefix: string) {
   };
 }
 
+/** Where both sides meet: the broker, the projects queue and its one declaration. */
+function projectsQueue(settings: RmqSettings) {
+  return {
+    urls: [settings.url],
+    queue: queueNames(settings.queuePrefix).projects,
+    queueOptions: projectsQueueOptions(settings.queuePrefix),
+  };
+}
+
 /** Worker side: manual acks (Nest defaults to auto-ack) and a bounded prefetch. */
 export function projectsServerOptions(settings: RmqSettings & { prefetch: number }): RmqOptions {
   return {
     transport: Transport.RMQ,
-    options: {
-      urls: [settings.url],
-      queue: queueNames(settings.queuePrefix).projects,
-      queueOptions: projectsQueueOptions(settings.queuePrefix),
-      noAck: false,
-      prefetchCount: settings.prefetch,
-    },
+    options: { ...projectsQueue(settings), noAck: false, prefetchCount: settings.prefetch },
   };
 }
 
@@ -39,11 +42,6 @@ export function projectsServerOptions(settings: RmqSettings & { prefetch: number
 export function projectsClientOptions(settings: RmqSettings): RmqOptions {
   return {
     transport: Transport.RMQ,
-    options: {
-      urls: [settings.url],
-      queue: queueNames(settings.queuePrefix).projects,
-      queueOptions: projectsQueueOptions(settings.queuePrefix),
-      persistent: true,
-    },
+    options: { ...projectsQueue(settings), persistent: true },
   };
 }
