@@ -1,4 +1,4 @@
-import { queueNames } from '@app/messaging';
+import { deleteQueues } from '@app/messaging';
 import { Broker } from '../support/broker';
 import { closeAdmin, projectsOf, request, TenantSession } from '../support/tenant-session';
 import { startGateway, startWorker } from '../support/stack';
@@ -16,8 +16,8 @@ describe('A worker that does not answer in time', () => {
   });
 
   afterAll(async () => {
-    for (const queue of Object.values(queueNames(prefix))) await broker.channel.deleteQueue(queue);
     await broker.close();
+    await deleteQueues(process.env.AMQP_URL ?? '', prefix);
     await closeAdmin();
   });
 

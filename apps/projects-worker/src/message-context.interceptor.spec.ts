@@ -103,7 +103,9 @@ function setup(
     expect(sendToQueue.mock.calls[0][0]).toBe(DLQ);
     return sendToQueue.mock.calls[0][2].headers[MessageHeader.DeadLetterReason];
   };
-  const context = new ExecutionContextHost([{ name: 'Apollo' }, new RmqContext([message, channel, PATTERN])]);
+  // The data Nest hands the interceptor is what it parsed from the message body.
+  const { data } = JSON.parse(message.content.toString()) as { data: unknown };
+  const context = new ExecutionContextHost([data, new RmqContext([message, channel, PATTERN])]);
   context.setType('rpc');
 
   const next: CallHandler & { handle: jest.Mock<Observable<unknown>, []> } = {

@@ -9,6 +9,7 @@ import {
   assertNotExpired,
   Delivery,
   MessageAuthenticator,
+  MessagePacket,
   readIdentity,
   RejectedMessageError,
   RpcErrorBody,
@@ -40,22 +41,24 @@ export class MessageContextInterceptor implements NestInterceptor {
       rmq.getMessage() as ConsumeMessage,
       this.deadLetterQueue,
     );
-    return from(this.cls.run(() => this.handle(rmq.getPattern(), delivery, next)));
+    // The signature is checked over exactly what the handler receives, as Nest already parsed it.
+    const packet = { pattern: rmq.getPattern(), data: context.switchToRpc().getData<unknown>() };
+    return from(this.cls.run(() => this.handle(packet, delivery, next)));
   }
 
-  private async handle(pattern: string, delivery: Delivery, next: CallHandler): Promise<unknown> {
+  private async handle(packet: MessagePacket, delivery: Delivery, next: CallHandler): Promise<unknown> {
     let result: unknown;
     try {
       // All before BEGIN: a message that is not the gateway's, fresh and first never reaches the DB.
       const identity = readIdentity(delivery.message);
-      this.authenticator.authenticate(delivery.message, identity);
+      this.authenticator.authenticate(delivery.message, identity, packet);
       assertNotExpired(delivery.message);
       this.tenantContext.set(identity);
       result = await this.tenantTransaction.run(() =>
         lastValueFrom<unknown, null>(next.handle(), { defaultValue: null }),
       );
     } catch (err) {
-      throw new RpcException(this.settleFailure(pattern, delivery, err));
+      throw new RpcException(this.settleFailure(packet.pattern, delivery, err));
     }
     // Outside the try: the work is committed, so a failing ack must not be reported as a failure.
     delivery.ack();

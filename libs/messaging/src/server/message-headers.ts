@@ -10,7 +10,8 @@ export class RejectedMessageError extends Error {
   }
 }
 
-function header(message: ConsumeMessage, name: string): unknown {
+/** A header's value, with the Buffer amqplib gives for some senders' strings decoded. */
+export function header(message: ConsumeMessage, name: string): unknown {
   const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
   const value = headers[name];
   return Buffer.isBuffer(value) ? value.toString('utf8') : value;

@@ -2,7 +2,7 @@ import type { ConsumeMessage } from 'amqplib';
 import { KeyObject } from 'node:crypto';
 import { TenantIdentity } from '@app/tenancy';
 import { MessageHeader } from '../contract/headers';
-import { RejectedMessageError } from '../server/message-headers';
+import { header, RejectedMessageError } from '../server/message-headers';
 import { verifySignature } from './message-signature';
 import { ReplayGuard } from './replay-guard';
 
@@ -12,10 +12,14 @@ export interface AuthenticatorOptions {
 }
 
 function text(message: ConsumeMessage, name: string): string | undefined {
-  const headers: Record<string, unknown> = message.properties.headers ?? {};
-  const value = headers[name];
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  const value = header(message, name);
   return typeof value === 'string' ? value : undefined;
+}
+
+/** What the handler will be given: the pattern it was routed by and the payload Nest parsed. */
+export interface MessagePacket {
+  pattern: string;
+  data: unknown;
 }
 
 /**
@@ -30,14 +34,18 @@ export class MessageAuthenticator {
     this.replays = new ReplayGuard(options.maxAgeMs);
   }
 
-  authenticate(message: ConsumeMessage, identity: TenantIdentity, now = Date.now()): void {
+  authenticate(
+    message: ConsumeMessage,
+    identity: TenantIdentity,
+    { pattern, data }: MessagePacket,
+    now = Date.now(),
+  ): void {
     const signature = text(message, MessageHeader.Signature);
     if (!signature) throw new RejectedMessageError('signature missing');
     const signedAt = Number(text(message, MessageHeader.SignedAt));
     const messageId = message.properties.messageId as string | undefined;
     if (!Number.isSafeInteger(signedAt) || !messageId)
       throw new RejectedMessageError('signature fields missing');
-    const { pattern, data } = this.packet(message);
     const fields = {
       tenantId: identity.tenantId,
       userId: identity.userId,
@@ -51,15 +59,5 @@ export class MessageAuthenticator {
       throw new RejectedMessageError('signature invalid');
     if (Math.abs(now - signedAt) > this.options.maxAgeMs) throw new RejectedMessageError('signature stale');
     if (!this.replays.firstSighting(messageId, now)) throw new RejectedMessageError('message id replayed');
-  }
-
-  private packet(message: ConsumeMessage): { pattern: string; data: unknown } {
-    try {
-      const parsed = JSON.parse(message.content.toString('utf8')) as { pattern?: unknown; data?: unknown };
-      if (typeof parsed.pattern === 'string') return { pattern: parsed.pattern, data: parsed.data };
-    } catch {
-      // Falls through to the rejection below.
-    }
-    throw new RejectedMessageError('body is not a JSON message packet');
   }
 }
