@@ -169,7 +169,7 @@ async function main(): Promise<void> {
 async function writeProfiles(stack: Stack): Promise<void> {
   for (const app of [stack.gateway, stack.worker]) {
     app.signal('SIGUSR2');
-    const file = join(PROFILE_DIR, `${app.name === 'worker' ? 'projects-worker' : 'gateway'}.cpuprofile`);
+    const file = join(PROFILE_DIR, `${app.name}.cpuprofile`);
     for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(100);
     // Written by the child in one call; a short pause lets a large profile finish.
     await sleep(300);

@@ -139,7 +139,7 @@ export async function startStack(
   const profile: Record<string, string> = profileDir ? { BENCH_CPU_PROFILE_DIR: profileDir } : {};
   const worker = AppProcess.spawn(
     'worker',
-    'dist/apps/projects-worker/src/main.js',
+    'dist/apps/worker/src/main.js',
     childEnvironment(env, profile),
     [...WORKER_NODE_ARGS, ...nodeArgs],
     cleanup,

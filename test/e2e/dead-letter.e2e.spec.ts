@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { MessageHeader, ProjectPattern } from '@app/messaging';
+import { MessageHeader } from '@app/messaging';
+import { ProjectPattern } from '@app/projects';
 import { Broker } from '../support/broker';
 import { admin, closeAdmin, TenantSession } from '../support/tenant-session';
 import { startStack, Stack } from '../support/stack';
@@ -123,6 +124,6 @@ describe('Messages the worker must not process', () => {
     await stack.worker?.close();
     stack.worker = undefined;
     // Unacked deliveries return to the queue when their consumer goes; none may be there.
-    expect(await broker.messageCount(broker.queues.projects)).toBe(0);
+    expect(await broker.messageCount(broker.queues.commands)).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { ProjectPage, ProjectView } from '@app/messaging';
+import type { ProjectPage, ProjectView } from '@app/projects';
 import { randomUUID } from 'node:crypto';
 import { closeAdmin, projectsOf, TenantSession } from '../support/tenant-session';
 import { startStack, Stack } from '../support/stack';

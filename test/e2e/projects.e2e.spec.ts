@@ -1,4 +1,4 @@
-import type { ProjectPage, ProjectView } from '@app/messaging';
+import type { ProjectPage, ProjectView } from '@app/projects';
 import { randomUUID } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
 import { closeAdmin, request, TenantSession, tokenFor } from '../support/tenant-session';

@@ -2,7 +2,9 @@
 // service) forges or replays commands. The worker must process only messages signed by the
 // gateway's key, fresh and seen once, and take the tenant from the signed headers only.
 import { randomUUID } from 'node:crypto';
-import { MessageHeader, ProjectPattern, signingKey } from '@app/messaging';
+import { MessageHeader } from '@app/messaging';
+import { ProjectPattern } from '@app/projects';
+import { signingKey } from '@app/signing';
 import { Broker } from '../support/broker';
 import { closeAdmin, projectsOf, TenantSession } from '../support/tenant-session';
 import { startStack, Stack } from '../support/stack';

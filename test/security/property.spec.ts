@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { parse as parseQuery } from 'node:querystring';
 import { sign } from 'jsonwebtoken';
-import type { ProjectView } from '@app/messaging';
+import type { ProjectView } from '@app/projects';
 import { startStack, Stack } from '../support/stack';
 import { closeAdmin, projectsOf, StoredProject, TenantSession, tokenFor } from '../support/tenant-session';
 

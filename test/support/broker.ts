@@ -1,7 +1,8 @@
 import { connect, ChannelModel, Channel, GetMessage, Options } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { MessageHeader, queueNames, signingKey, signMessage } from '@app/messaging';
+import { MessageHeader, queueNames } from '@app/messaging';
+import { signingKey, signMessage } from '@app/signing';
 
 export interface SignedPublish {
   tenantId: string;
@@ -42,7 +43,7 @@ export class Broker {
 
   publish(pattern: string, data: unknown, options: Options.Publish = {}, id?: string): void {
     const body = Buffer.from(JSON.stringify({ pattern, data, ...(id ? { id } : {}) }));
-    this.channel.sendToQueue(this.queues.projects, body, { persistent: true, ...options });
+    this.channel.sendToQueue(this.queues.commands, body, { persistent: true, ...options });
   }
 
   /** Publishes a command signed like the gateway does, optionally tampered with afterwards. */
@@ -81,7 +82,7 @@ export class Broker {
     while (Date.now() < until) {
       const seen = this.deadLetters.findIndex((m) => m.content.toString().includes(marker));
       if (seen >= 0) return this.deadLetters.splice(seen, 1)[0];
-      const message = await this.channel.get(this.queues.projectsDeadLetter, { noAck: false });
+      const message = await this.channel.get(this.queues.deadLetter, { noAck: false });
       if (message) {
         this.channel.ack(message);
         this.deadLetters.push(message);

@@ -1,4 +1,4 @@
-import { deleteQueues } from '../../libs/messaging/src/delete-queues';
+import { deleteQueues } from '../../libs/messaging/src/topology/delete-queues';
 import { dropTestDatabase, readTestEnv } from './test-env';
 
 /** Runs after every suite, passed or failed: removes this run's database and queues. */

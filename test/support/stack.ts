@@ -13,7 +13,7 @@ export interface Stack {
 }
 
 export async function startWorker(): Promise<INestMicroservice> {
-  const { createWorker } = await import('../../apps/projects-worker/src/create-worker.js');
+  const { createWorker } = await import('../../apps/worker/src/create-worker.js');
   const worker = await createWorker();
   await worker.listen();
   return worker;

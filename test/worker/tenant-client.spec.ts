@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { INestApplicationContext } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { ClsService } from 'nestjs-cls';
-import { ProjectsRepository, TenantTransaction } from '@app/database';
+import { TenantTransaction } from '@app/database';
+import { ProjectsRepository } from '@app/projects';
 import { TenantContextMissingError, TenantForbiddenError } from '@app/errors';
 import { TenantContextService } from '@app/tenancy';
 import { admin, closeAdmin, projectsOf } from '../support/tenant-session';
@@ -10,7 +11,7 @@ import { admin, closeAdmin, projectsOf } from '../support/tenant-session';
 async function workerContext(): Promise<INestApplicationContext> {
   // Imported here so a test can change process.env (and reset modules) before the app reads it.
   const { Test } = await import('@nestjs/testing');
-  const { WorkerModule } = await import('../../apps/projects-worker/src/worker.module.js');
+  const { WorkerModule } = await import('../../apps/worker/src/worker.module.js');
   const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
   return moduleRef.init();
 }
@@ -60,8 +61,8 @@ describe('The worker’s tenant-scoped database access', () => {
     const prisma = app.get(TransactionHost).tx as { $transaction: (...args: unknown[]) => unknown };
     const spy = jest.spyOn(prisma, '$transaction');
     try {
-      await expect(projects.findPage(10)).rejects.toBeInstanceOf(TenantContextMissingError);
-      await expect(cls.run(() => tenantTx.run(() => projects.findPage(10)))).rejects.toBeInstanceOf(
+      await expect(projects.findPage({ take: 10 })).rejects.toBeInstanceOf(TenantContextMissingError);
+      await expect(cls.run(() => tenantTx.run(() => projects.findPage({ take: 10 })))).rejects.toBeInstanceOf(
         TenantContextMissingError,
       );
       expect(spy).not.toHaveBeenCalled();
@@ -72,7 +73,7 @@ describe('The worker’s tenant-scoped database access', () => {
 
   it('should refuse a tenant in context without its transaction', async () => {
     const tenantId = await newTenant();
-    await expect(as(tenantId, () => projects.findPage(10))).rejects.toThrow(
+    await expect(as(tenantId, () => projects.findPage({ take: 10 }))).rejects.toThrow(
       'not inside a tenant transaction',
     );
   });
@@ -81,7 +82,7 @@ describe('The worker’s tenant-scoped database access', () => {
     const tenantId = await newTenant();
     const txHost = app.get(TransactionHost);
     await expect(
-      as(tenantId, () => txHost.withTransaction(() => projects.findPage(10))),
+      as(tenantId, () => txHost.withTransaction(() => projects.findPage({ take: 10 }))),
     ).rejects.toBeInstanceOf(TenantContextMissingError);
   });
 
@@ -100,12 +101,12 @@ describe('The worker’s tenant-scoped database access', () => {
 
   it('should refuse unknown and suspended tenants with a domain error', async () => {
     const suspended = await newTenant('suspended');
-    await expect(as(suspended, () => tenantTx.run(() => projects.findPage(1)))).rejects.toBeInstanceOf(
-      TenantForbiddenError,
-    );
-    await expect(as(randomUUID(), () => tenantTx.run(() => projects.findPage(1)))).rejects.toBeInstanceOf(
-      TenantForbiddenError,
-    );
+    await expect(
+      as(suspended, () => tenantTx.run(() => projects.findPage({ take: 1 }))),
+    ).rejects.toBeInstanceOf(TenantForbiddenError);
+    await expect(
+      as(randomUUID(), () => tenantTx.run(() => projects.findPage({ take: 1 }))),
+    ).rejects.toBeInstanceOf(TenantForbiddenError);
   });
 });
 

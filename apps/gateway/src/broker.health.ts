@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { ClientRMQ } from '@nestjs/microservices';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Subscription } from 'rxjs';
-import { PROJECTS_RMQ_CLIENT } from '@app/messaging';
+import { COMMAND_TRANSPORT } from '@app/command-client';
 
 /** Up while the gateway's broker connection is; read from the client's own status stream. */
 @Injectable()
@@ -11,7 +11,7 @@ export class BrokerHealthIndicator implements OnApplicationBootstrap, OnModuleDe
   private subscription?: Subscription;
 
   constructor(
-    @Inject(PROJECTS_RMQ_CLIENT) private readonly client: ClientRMQ,
+    @Inject(COMMAND_TRANSPORT) private readonly client: ClientRMQ,
     private readonly health: HealthIndicatorService,
   ) {}
 

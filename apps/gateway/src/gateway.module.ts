@@ -1,17 +1,18 @@
-import { Module } from '@nestjs/common';
+import { Module, ValidationPipe } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ValidationPipe } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ClsModule } from 'nestjs-cls';
 import { AuthModule } from '@app/auth';
+import { CommandClientModule } from '@app/command-client';
 import { appConfigModule, gatewayEnvSchema } from '@app/config';
-import { ProjectsClientModule } from '@app/messaging';
+import { ProjectsModule } from '@app/projects';
 import { TenancyModule } from '@app/tenancy';
 import { BrokerHealthIndicator } from './broker.health';
 import { DomainErrorFilter } from './domain-error.filter';
+import { authOptions, commandClientOptions } from './gateway.options';
 import { HealthController } from './health.controller';
-import { ProjectsController } from './projects.controller';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -28,11 +29,13 @@ function correlationId(req: { headers: Record<string, string | string[] | undefi
       middleware: { mount: true, generateId: true, idGenerator: correlationId },
     }),
     TenancyModule,
-    AuthModule,
-    ProjectsClientModule,
+    AuthModule.forRootAsync({ inject: [ConfigService], useFactory: authOptions }),
+    CommandClientModule.forRootAsync({ inject: [ConfigService], useFactory: commandClientOptions }),
     TerminusModule,
+    // Resources: one line each.
+    ProjectsModule.forGateway(),
   ],
-  controllers: [ProjectsController, HealthController],
+  controllers: [HealthController],
   providers: [
     BrokerHealthIndicator,
     { provide: APP_FILTER, useClass: DomainErrorFilter },

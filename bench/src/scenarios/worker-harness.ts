@@ -23,7 +23,7 @@ export class WorkerHarness {
   static async start(): Promise<WorkerHarness> {
     // Imported only now: the module's ConfigModule.forRoot validates process.env when it is
     // loaded, so a static import would read the environment before main() set the bench's.
-    const { WorkerModule } = await import('../../../apps/projects-worker/src/worker.module.js');
+    const { WorkerModule } = await import('../../../apps/worker/src/worker.module.js');
     const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
     return new WorkerHarness(
       app,

@@ -1,11 +1,10 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
 import type { Algorithm } from 'jsonwebtoken';
 import { ExtractJwt, SecretOrKeyProvider, Strategy } from 'passport-jwt';
-import { GatewayEnv } from '@app/config';
 import { AccessTokenClaims, readClaims } from './access-token';
+import { AUTH_OPTIONS, AuthOptions } from './auth.options';
 import { hs256Key, JWT_ALGORITHM } from './jwt-key';
 
 /** Algorithms accepted from an identity provider's JWKS; never HS*, so a public key cannot be a secret. */
@@ -15,8 +14,7 @@ type KeyOptions = { algorithms: Algorithm[] } & (
   { secretOrKey: string } | { secretOrKeyProvider: SecretOrKeyProvider }
 );
 
-function keyOptions(config: ConfigService<GatewayEnv, true>): KeyOptions {
-  const jwksUri = config.get('JWT_JWKS_URI', { infer: true });
+function keyOptions({ jwksUri, jwtSecret }: AuthOptions): KeyOptions {
   if (jwksUri) {
     return {
       algorithms: JWKS_ALGORITHMS,
@@ -33,7 +31,7 @@ function keyOptions(config: ConfigService<GatewayEnv, true>): KeyOptions {
   // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject; its types say string.
   return {
     algorithms: [JWT_ALGORITHM],
-    secretOrKey: hs256Key(config.get('JWT_SECRET', { infer: true })) as unknown as string,
+    secretOrKey: hs256Key(jwtSecret) as unknown as string,
   };
 }
 
@@ -43,14 +41,14 @@ function keyOptions(config: ConfigService<GatewayEnv, true>): KeyOptions {
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
-  constructor(config: ConfigService<GatewayEnv, true>) {
+  constructor(@Inject(AUTH_OPTIONS) options: AuthOptions) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      ...keyOptions(config),
-      issuer: config.get('JWT_ISSUER', { infer: true }),
-      audience: config.get('JWT_AUDIENCE', { infer: true }),
+      ...keyOptions(options),
+      issuer: options.issuer,
+      audience: options.audience,
       ignoreExpiration: false,
-      jsonWebTokenOptions: { clockTolerance: config.get('JWT_CLOCK_TOLERANCE_S', { infer: true }) },
+      jsonWebTokenOptions: { clockTolerance: options.clockToleranceS },
     });
   }
 

@@ -1,5 +1,10 @@
-export * from './database.module';
+export { DatabaseModule, transactionalClsPlugin } from './database.module';
+export type { DatabaseModuleAsyncOptions } from './database.module';
+export type { DatabaseOptions } from './database.options';
 export { TenantTransaction } from './client/tenant-transaction';
-export { ProjectsRepository } from './repositories/projects.repository';
-export type { ProjectRecord, ProjectChanges, ProjectPosition } from './repositories/projects.repository';
+export { TENANT_PRISMA } from './client/tokens';
+export type { TenantPrismaClient } from './client/tenant-prisma.client';
+export { isRecordNotFound, isUniqueViolation } from './client/prisma-errors';
 export { UnsafeDatabaseError } from './safety/runtime-safety.check';
+// Row types of every model (ProjectModel, ...), for repositories to name what they return.
+export type * from './generated/prisma/models';

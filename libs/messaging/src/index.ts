@@ -1,17 +1,11 @@
-export * from './queues';
-export * from './delete-queues';
-export * from './rmq-options';
-export * from './dead-letter-queue';
-export * from './contract/patterns';
-export * from './contract/headers';
-export * from './contract/project.payloads';
-export * from './contract/project.view';
-export * from './contract/rpc-error';
-export * from './client/projects.client';
-export * from './client/projects-client.module';
-export * from './server/delivery';
-export * from './server/message-headers';
-export * from './signing/message-signature';
-export * from './signing/message-signer';
-export * from './signing/message-authenticator';
-export * from './signing/replay-guard';
+// The message contract both sides share (headers, error replies) and the queue topology.
+export { header, MessageHeader, textHeader } from './headers';
+export { RejectedMessageError } from './rejected-message.error';
+export { isRpcErrorBody, toDomainError } from './rpc-error';
+export type { RpcErrorBody } from './rpc-error';
+export { queueNames } from './topology/queues';
+export type { QueueNames } from './topology/queues';
+export { commandClientOptions, commandQueueOptions, commandServerOptions } from './topology/rmq-options';
+export type { BrokerOptions } from './topology/rmq-options';
+export { assertDeadLetterQueue } from './topology/dead-letter-queue';
+export { deleteQueues } from './topology/delete-queues';

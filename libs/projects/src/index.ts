@@ -1,3 +1,5 @@
-export * from './projects.service';
-export * from './projects.module';
-export * from './project-cursor';
+export { ProjectsModule } from './projects.module';
+export { ProjectsService } from './projects.service';
+export { ProjectsRepository } from './projects.repository';
+export { ProjectPattern } from './projects.contract';
+export type { ProjectPage, ProjectView } from './projects.contract';

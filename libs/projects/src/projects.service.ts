@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ProjectRecord, ProjectsRepository } from '@app/database';
+import { pageRequest, toPage } from '@app/pagination';
 import type {
   CreateProjectInput,
   ListProjectsInput,
   ProjectPage,
   ProjectView,
   UpdateProjectInput,
-} from '@app/messaging';
-import { decodeCursor, encodeCursor } from './project-cursor';
-
-export const DEFAULT_PAGE_SIZE = 20;
+} from './projects.contract';
+import { ProjectRecord, ProjectsRepository } from './projects.repository';
 
 function toView(project: ProjectRecord): ProjectView {
   return {
@@ -33,16 +31,7 @@ export class ProjectsService {
   }
 
   async list(input: ListProjectsInput): Promise<ProjectPage> {
-    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
-    // One extra row tells whether another page exists without a count query.
-    const rows = await this.projects.findPage(limit + 1, after);
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return {
-      items: items.map(toView),
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
-    };
+    return toPage(await this.projects.findPage(pageRequest(input)), input, toView);
   }
 
   async get(id: string): Promise<ProjectView> {

@@ -1,19 +1,14 @@
 import { OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
-
-export interface DatabaseOptions {
-  url: string;
-  poolSize: number;
-  applicationName: string;
-}
+import type { DatabaseOptions } from '../database.options';
 
 /**
  * The raw client, connected as the runtime role. Only the tenant transaction and the tenant-scoped
  * client use it; nothing outside libs/database may import it.
  */
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
-  constructor(options: DatabaseOptions) {
+  constructor(options: Pick<DatabaseOptions, 'url' | 'poolSize' | 'applicationName'>) {
     super({
       adapter: new PrismaPg({
         connectionString: options.url,

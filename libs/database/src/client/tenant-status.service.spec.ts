@@ -1,5 +1,3 @@
-import { ConfigService } from '@nestjs/config';
-import type { WorkerEnv } from '@app/config';
 import { TenantForbiddenError } from '@app/errors';
 import type { PrismaTx } from './prisma-tx';
 import { TenantStatusService } from './tenant-status.service';
@@ -10,12 +8,10 @@ const OTHER = '44444444-4444-4444-8444-444444444444';
 type TenantRow = { status: string } | null;
 
 function setup(ttlMs: number, rows: TenantRow[] = [{ status: 'active' }]) {
-  const get = jest.fn((_key: keyof WorkerEnv) => ttlMs);
-  const config = { get } as unknown as ConfigService<WorkerEnv, true>;
   const findUnique = jest.fn((_args: unknown) => Promise.resolve(rows[0] ?? null));
   for (const row of rows) findUnique.mockResolvedValueOnce(row);
   const tx = { tenant: { findUnique } } as unknown as PrismaTx;
-  return { service: new TenantStatusService(config), get, findUnique, tx };
+  return { service: new TenantStatusService({ tenantStatusTtlMs: ttlMs }), findUnique, tx };
 }
 
 describe(TenantStatusService.name, () => {
@@ -28,12 +24,6 @@ describe(TenantStatusService.name, () => {
 
   afterEach(() => {
     jest.restoreAllMocks();
-  });
-
-  it('should read the TTL from TENANT_STATUS_TTL_MS', () => {
-    const { get } = setup(1000);
-
-    expect(get).toHaveBeenCalledWith('TENANT_STATUS_TTL_MS', { infer: true });
   });
 
   it('should look the tenant up by id, selecting only its status', async () => {

@@ -1,7 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { WorkerEnv } from '@app/config';
+import { Inject, Injectable } from '@nestjs/common';
 import { TenantForbiddenError } from '@app/errors';
+import { DATABASE_OPTIONS, DatabaseOptions } from '../database.options';
 import type { PrismaTx } from './prisma-tx';
 
 /**
@@ -13,8 +12,8 @@ export class TenantStatusService {
   private readonly active = new Map<string, number>();
   private readonly ttlMs: number;
 
-  constructor(config: ConfigService<WorkerEnv, true>) {
-    this.ttlMs = config.get('TENANT_STATUS_TTL_MS', { infer: true });
+  constructor(@Inject(DATABASE_OPTIONS) options: Pick<DatabaseOptions, 'tenantStatusTtlMs'>) {
+    this.ttlMs = options.tenantStatusTtlMs;
   }
 
   async assertActive(tx: PrismaTx, tenantId: string): Promise<void> {

@@ -1,0 +1,26 @@
+import { ConfigService } from '@nestjs/config';
+import type { AuthOptions } from '@app/auth';
+import type { CommandClientOptions } from '@app/command-client';
+import type { GatewayEnv } from '@app/config';
+
+type Config = ConfigService<GatewayEnv, true>;
+
+// The gateway's environment, read once, handed to each lib as the options that lib owns.
+export function authOptions(config: Config): AuthOptions {
+  return {
+    jwtSecret: config.get('JWT_SECRET', { infer: true }),
+    jwksUri: config.get('JWT_JWKS_URI', { infer: true }),
+    issuer: config.get('JWT_ISSUER', { infer: true }),
+    audience: config.get('JWT_AUDIENCE', { infer: true }),
+    clockToleranceS: config.get('JWT_CLOCK_TOLERANCE_S', { infer: true }),
+  };
+}
+
+export function commandClientOptions(config: Config): CommandClientOptions {
+  return {
+    url: config.get('AMQP_URL', { infer: true }),
+    queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
+    timeoutMs: config.get('RPC_TIMEOUT_MS', { infer: true }),
+    signingSecret: config.get('MESSAGE_SIGNING_KEY', { infer: true }),
+  };
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ClsModule } from 'nestjs-cls';
+import { appConfigModule, workerEnvSchema } from '@app/config';
+import { DatabaseModule, transactionalClsPlugin } from '@app/database';
+import { MessagePipelineModule } from '@app/message-pipeline';
+import { ProjectsModule } from '@app/projects';
+import { TenancyModule } from '@app/tenancy';
+import { databaseOptions, messagePipelineOptions } from './worker.options';
+
+@Module({
+  imports: [
+    appConfigModule(workerEnvSchema),
+    DatabaseModule.forRootAsync({ inject: [ConfigService], useFactory: databaseOptions }),
+    ClsModule.forRoot({ global: true, plugins: [transactionalClsPlugin()] }),
+    TenancyModule,
+    MessagePipelineModule.forRootAsync({ inject: [ConfigService], useFactory: messagePipelineOptions }),
+    // Resources: one line each.
+    ProjectsModule.forWorker(),
+  ],
+})
+export class WorkerModule {}

@@ -1,0 +1,25 @@
+import { ConfigService } from '@nestjs/config';
+import type { WorkerEnv } from '@app/config';
+import type { DatabaseOptions } from '@app/database';
+import type { MessagePipelineOptions } from '@app/message-pipeline';
+
+type Config = ConfigService<WorkerEnv, true>;
+
+// The worker's environment, read once, handed to each lib as the options that lib owns.
+export function databaseOptions(config: Config): DatabaseOptions {
+  return {
+    url: config.get('DATABASE_URL', { infer: true }),
+    poolSize: config.get('DATABASE_POOL_SIZE', { infer: true }),
+    applicationName: 'tenantry-worker',
+    tenantStatusTtlMs: config.get('TENANT_STATUS_TTL_MS', { infer: true }),
+  };
+}
+
+export function messagePipelineOptions(config: Config): MessagePipelineOptions {
+  const previous = config.get('MESSAGE_SIGNING_KEY_PREVIOUS', { infer: true });
+  return {
+    queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
+    signingSecrets: [config.get('MESSAGE_SIGNING_KEY', { infer: true }), ...(previous ? [previous] : [])],
+    maxAgeMs: config.get('MESSAGE_MAX_AGE_MS', { infer: true }),
+  };
+}

@@ -1,0 +1,16 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+
+/** How the gateway verifies bearer tokens. */
+export interface AuthOptions {
+  /** HS256 key; unused when jwksUri is set. */
+  jwtSecret: string;
+  /** An identity provider's JWKS: tokens must then be RS256/ES256 from its keys. */
+  jwksUri?: string;
+  issuer?: string;
+  audience?: string;
+  /** Clock skew allowed on exp and nbf, in seconds. */
+  clockToleranceS: number;
+}
+
+export const { ConfigurableModuleClass: AuthModuleBase, MODULE_OPTIONS_TOKEN: AUTH_OPTIONS } =
+  new ConfigurableModuleBuilder<AuthOptions>().setClassMethodName('forRoot').build();

@@ -1,0 +1,39 @@
+import { Inject, Module, OnModuleDestroy } from '@nestjs/common';
+import { ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
+import { commandClientOptions } from '@app/messaging';
+import { MESSAGE_SIGNING_KEY, MessageSigner, signingKey } from '@app/signing';
+import {
+  COMMAND_CLIENT_OPTIONS,
+  CommandClientModuleBase,
+  CommandClientOptions,
+} from './command-client.options';
+import { COMMAND_TRANSPORT, CommandClient } from './command.client';
+
+/** The gateway's way to the workers: `CommandClientModule.forRootAsync({ inject, useFactory })`. */
+@Module({
+  providers: [
+    {
+      provide: COMMAND_TRANSPORT,
+      inject: [COMMAND_CLIENT_OPTIONS],
+      useFactory: (options: CommandClientOptions) => ClientProxyFactory.create(commandClientOptions(options)),
+    },
+    {
+      provide: MESSAGE_SIGNING_KEY,
+      inject: [COMMAND_CLIENT_OPTIONS],
+      useFactory: (options: CommandClientOptions) => signingKey(options.signingSecret),
+    },
+    MessageSigner,
+    CommandClient,
+  ],
+  exports: [CommandClient, COMMAND_TRANSPORT],
+})
+export class CommandClientModule extends CommandClientModuleBase implements OnModuleDestroy {
+  constructor(@Inject(COMMAND_TRANSPORT) private readonly transport: ClientProxy) {
+    super();
+  }
+
+  // A factory-made client is not closed by Nest; left open, it keeps reconnecting forever.
+  async onModuleDestroy(): Promise<void> {
+    await this.transport.close();
+  }
+}

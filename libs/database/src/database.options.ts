@@ -1,0 +1,11 @@
+/** How the worker reaches PostgreSQL, as the runtime role. */
+export interface DatabaseOptions {
+  url: string;
+  poolSize: number;
+  /** Shown in pg_stat_activity. */
+  applicationName: string;
+  /** How long a tenant's active/suspended status is cached; bounds how long a suspension takes to bite. */
+  tenantStatusTtlMs: number;
+}
+
+export const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');

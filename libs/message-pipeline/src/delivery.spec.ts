@@ -1,0 +1,87 @@
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { Delivery } from './delivery';
+
+const DLQ = 'test.commands.dlq';
+
+function fakeChannel() {
+  const ack = jest.fn<void, [ConsumeMessage]>();
+  const nack = jest.fn<void, [ConsumeMessage, boolean?, boolean?]>();
+  const sendToQueue = jest.fn<boolean, [string, Buffer, Record<string, unknown>]>(() => true);
+  return { ack, nack, sendToQueue, channel: { ack, nack, sendToQueue } as unknown as Channel };
+}
+
+const message = {
+  content: Buffer.from('{"pattern":"p","data":{}}'),
+  fields: { deliveryTag: 7 },
+  properties: { headers: { 'x-tenant-id': 'abc' }, messageId: 'm-1', replyTo: 'reply', expiration: '500' },
+} as unknown as ConsumeMessage;
+
+describe(Delivery.name, () => {
+  it('should start unsettled and expose the message', () => {
+    const delivery = new Delivery(fakeChannel().channel, message, DLQ);
+
+    expect(delivery.isSettled).toBe(false);
+    expect(delivery.message).toBe(message);
+  });
+
+  it('should ack the message once', () => {
+    const { channel, ack, nack, sendToQueue } = fakeChannel();
+    const delivery = new Delivery(channel, message, DLQ);
+
+    delivery.ack();
+
+    expect(ack).toHaveBeenCalledTimes(1);
+    expect(ack).toHaveBeenCalledWith(message);
+    expect(nack).not.toHaveBeenCalled();
+    expect(sendToQueue).not.toHaveBeenCalled();
+    expect(delivery.isSettled).toBe(true);
+  });
+
+  it('should copy the message to the dead-letter queue with the reason, then ack it', () => {
+    const { channel, ack, nack, sendToQueue } = fakeChannel();
+    const delivery = new Delivery(channel, message, DLQ);
+
+    delivery.deadLetter('signature invalid');
+
+    expect(sendToQueue).toHaveBeenCalledTimes(1);
+    const [queue, content, options] = sendToQueue.mock.calls[0];
+    expect(queue).toBe(DLQ);
+    expect(content).toBe(message.content);
+    expect(options).toMatchObject({
+      persistent: true,
+      messageId: 'm-1',
+      headers: { 'x-tenant-id': 'abc', 'x-dead-letter-reason': 'signature invalid' },
+    });
+    // A copy that kept the TTL would expire out of the dead-letter queue; one with replyTo is noise.
+    expect(options).not.toHaveProperty('expiration');
+    expect(options).not.toHaveProperty('replyTo');
+    expect(ack).toHaveBeenCalledWith(message);
+    expect(sendToQueue.mock.invocationCallOrder[0]).toBeLessThan(ack.mock.invocationCallOrder[0]);
+    expect(nack).not.toHaveBeenCalled();
+    expect(delivery.isSettled).toBe(true);
+  });
+
+  it('should ignore a second ack and a later dead-letter after an ack', () => {
+    const { channel, ack, sendToQueue } = fakeChannel();
+    const delivery = new Delivery(channel, message, DLQ);
+
+    delivery.ack();
+    delivery.ack();
+    delivery.deadLetter('late');
+
+    expect(ack).toHaveBeenCalledTimes(1);
+    expect(sendToQueue).not.toHaveBeenCalled();
+  });
+
+  it('should ignore a second dead-letter and a later ack after a dead-letter', () => {
+    const { channel, ack, sendToQueue } = fakeChannel();
+    const delivery = new Delivery(channel, message, DLQ);
+
+    delivery.deadLetter('first');
+    delivery.deadLetter('second');
+    delivery.ack();
+
+    expect(sendToQueue).toHaveBeenCalledTimes(1);
+    expect(ack).toHaveBeenCalledTimes(1);
+  });
+});

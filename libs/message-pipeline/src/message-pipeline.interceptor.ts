@@ -1,0 +1,117 @@
+import {
+  CallHandler,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  NestInterceptor,
+  Type,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { RmqContext, RpcException } from '@nestjs/microservices';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { ClsService } from 'nestjs-cls';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { TenantTransaction } from '@app/database';
+import { DomainError, ErrorCode } from '@app/errors';
+import { RejectedMessageError, RpcErrorBody } from '@app/messaging';
+import { MessageAuthenticator, MessagePacket } from '@app/signing';
+import { TenantContextService } from '@app/tenancy';
+import { COMMAND_PAYLOAD } from './command.decorator';
+import { Delivery } from './delivery';
+import { assertNotExpired, readIdentity } from './message-identity';
+import { DEAD_LETTER_QUEUE } from './message-pipeline.options';
+import { validatePayload } from './payload-validation';
+
+/** One message on its way through the pipeline. */
+interface Inbound {
+  packet: MessagePacket;
+  delivery: Delivery;
+  payloadType?: Type<object>;
+  /** The handler's arguments; Nest reads them only after the interceptor lets the handler run. */
+  args: unknown[];
+}
+
+/**
+ * Wraps every message handler. Before BEGIN: the gateway's signature, the tenant from the headers
+ * (never the payload), the deadline and the payload's validity; then the handler in one tenant
+ * transaction. Settles the message exactly once: acked after commit or after a domain error is
+ * replied, dead-lettered otherwise. Nothing is left to loop on restart.
+ */
+@Injectable()
+export class MessagePipeline implements NestInterceptor {
+  private readonly logger = new Logger('Messages');
+
+  constructor(
+    private readonly cls: ClsService,
+    private readonly reflector: Reflector,
+    private readonly tenantContext: TenantContextService,
+    private readonly tenantTransaction: TenantTransaction,
+    private readonly authenticator: MessageAuthenticator,
+    @Inject(DEAD_LETTER_QUEUE) private readonly deadLetterQueue: string,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const rmq = context.switchToRpc().getContext<RmqContext>();
+    const inbound: Inbound = {
+      // The signature is checked over exactly what the handler receives, as Nest already parsed it.
+      packet: { pattern: rmq.getPattern(), data: context.switchToRpc().getData<unknown>() },
+      delivery: new Delivery(
+        rmq.getChannelRef() as Channel,
+        rmq.getMessage() as ConsumeMessage,
+        this.deadLetterQueue,
+      ),
+      payloadType: this.reflector.get<Type<object> | undefined>(COMMAND_PAYLOAD, context.getHandler()),
+      args: context.getArgs<unknown[]>(),
+    };
+    return from(this.cls.run(() => this.handle(inbound, next)));
+  }
+
+  private async handle(inbound: Inbound, next: CallHandler): Promise<unknown> {
+    const { packet, delivery } = inbound;
+    let result: unknown;
+    try {
+      // The handler gets the validated instance in place of the parsed JSON.
+      inbound.args[0] = await this.admit(inbound);
+      result = await this.tenantTransaction.run(() =>
+        lastValueFrom<unknown, null>(next.handle(), { defaultValue: null }),
+      );
+    } catch (err) {
+      throw new RpcException(this.settleFailure(packet.pattern, delivery, err));
+    }
+    // Outside the try: the work is committed, so a failing ack must not be reported as a failure.
+    delivery.ack();
+    return result;
+  }
+
+  /** Everything that can refuse a message without the database, so a refused one never opens a transaction. */
+  private admit({ packet, delivery, payloadType }: Inbound): Promise<object> {
+    const identity = readIdentity(delivery.message);
+    this.authenticator.authenticate(delivery.message, identity, packet);
+    assertNotExpired(delivery.message);
+    this.tenantContext.set(identity);
+    if (!payloadType)
+      throw new RejectedMessageError(`the handler of ${packet.pattern} declares no payload type`);
+    return validatePayload(payloadType, packet.data);
+  }
+
+  private settleFailure(pattern: string, delivery: Delivery, err: unknown): RpcErrorBody {
+    if (err instanceof DomainError) {
+      // An answer, not a fault: the transaction rolled back and the caller gets the error.
+      delivery.ack();
+      return { code: err.code, message: err.message };
+    }
+    const correlationId = this.tenantContext.get()?.correlationId ?? '';
+    if (err instanceof RejectedMessageError) {
+      delivery.deadLetter(err.message);
+      this.logger.warn(`${pattern} dead-lettered: ${err.message} (correlation ${correlationId || 'none'})`);
+      return { code: ErrorCode.InvalidInput, message: err.message };
+    }
+    delivery.deadLetter(`unexpected error: ${err instanceof Error ? err.name : typeof err}`);
+    this.logger.error(
+      `${pattern} dead-lettered after an unexpected error (correlation ${correlationId || 'none'})`,
+      err instanceof Error ? err.stack : String(err),
+    );
+    return { code: ErrorCode.Internal, message: 'The worker failed to handle the request' };
+  }
+}

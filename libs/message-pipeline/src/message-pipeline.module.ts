@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { queueNames } from '@app/messaging';
+import { MessageAuthenticator, signingKey } from '@app/signing';
+import { MessagePipeline } from './message-pipeline.interceptor';
+import {
+  DEAD_LETTER_QUEUE,
+  MESSAGE_PIPELINE_OPTIONS,
+  MessagePipelineModuleBase,
+  MessagePipelineOptions,
+} from './message-pipeline.options';
+
+/** Runs every message handler of the app inside the pipeline; import once, in the worker's root module. */
+@Module({
+  providers: [
+    {
+      provide: MessageAuthenticator,
+      inject: [MESSAGE_PIPELINE_OPTIONS],
+      useFactory: (options: MessagePipelineOptions) =>
+        new MessageAuthenticator({
+          keys: options.signingSecrets.map(signingKey),
+          maxAgeMs: options.maxAgeMs,
+        }),
+    },
+    {
+      provide: DEAD_LETTER_QUEUE,
+      inject: [MESSAGE_PIPELINE_OPTIONS],
+      useFactory: (options: MessagePipelineOptions) => queueNames(options.queuePrefix).deadLetter,
+    },
+    { provide: APP_INTERCEPTOR, useClass: MessagePipeline },
+  ],
+})
+export class MessagePipelineModule extends MessagePipelineModuleBase {}

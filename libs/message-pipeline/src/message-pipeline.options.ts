@@ -1,0 +1,18 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+
+export interface MessagePipelineOptions {
+  /** Prefix of the queue names; refused messages go to its dead-letter queue. */
+  queuePrefix: string;
+  /** Keys a command's signature may verify with: the current one, then a previous one. */
+  signingSecrets: string[];
+  /** Signed commands older than this are refused; message ids are remembered this long. */
+  maxAgeMs: number;
+}
+
+export const {
+  ConfigurableModuleClass: MessagePipelineModuleBase,
+  MODULE_OPTIONS_TOKEN: MESSAGE_PIPELINE_OPTIONS,
+} = new ConfigurableModuleBuilder<MessagePipelineOptions>().setClassMethodName('forRoot').build();
+
+/** Name of the queue the worker copies refused messages to, with the reason. */
+export const DEAD_LETTER_QUEUE = Symbol('DEAD_LETTER_QUEUE');

@@ -1,0 +1,31 @@
+import type { ConsumeMessage } from 'amqplib';
+
+/**
+ * AMQP headers every command carries. The tenant travels here and only here: the worker never
+ * reads a tenant from the payload.
+ */
+export const MessageHeader = {
+  TenantId: 'x-tenant-id',
+  UserId: 'x-user-id',
+  CorrelationId: 'x-correlation-id',
+  // Epoch milliseconds after which the caller has given up; the worker then must not apply it.
+  Deadline: 'x-deadline',
+  // HMAC-SHA256 by the gateway over tenant, user, message id, pattern, time, deadline and body.
+  Signature: 'x-signature',
+  SignedAt: 'x-signed-at',
+  // Set on the dead-letter copy: why the worker refused the message.
+  DeadLetterReason: 'x-dead-letter-reason',
+} as const;
+
+/** A header's value, with the Buffer amqplib gives for some senders' strings decoded. */
+export function header(message: ConsumeMessage, name: string): unknown {
+  const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
+  const value = headers[name];
+  return Buffer.isBuffer(value) ? value.toString('utf8') : value;
+}
+
+/** A header's value when it is a string. */
+export function textHeader(message: ConsumeMessage, name: string): string | undefined {
+  const value = header(message, name);
+  return typeof value === 'string' ? value : undefined;
+}

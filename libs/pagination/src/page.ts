@@ -1,0 +1,66 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { CursorPosition, decodeCursor, encodeCursor } from './cursor';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** `?limit=&cursor=` of every list route, and the same fields of its list command. */
+export class PageQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type SortDirection = 'asc' | 'desc';
+
+/** What a repository needs to read one page: how many rows (one more than shown) and after which. */
+export interface PageRequest {
+  take: number;
+  after?: CursorPosition;
+}
+
+/** Reads one extra row, which tells whether another page exists without a count query. */
+export function pageRequest(query: PageQuery): PageRequest {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  return { take: limit + 1, after: query.cursor === undefined ? undefined : decodeCursor(query.cursor) };
+}
+
+/** The page of rows read with `pageRequest(query)`, as views. */
+export function toPage<R extends CursorPosition, V>(
+  rows: R[],
+  query: PageQuery,
+  view: (row: R) => V,
+): Page<V> {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items: items.map(view), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/**
+ * Prisma `where` and `orderBy` for keyset paging on (createdAt, id), which the (tenant_id,
+ * created_at, id) indexes serve; ties on createdAt are broken by id.
+ */
+export function keyset(direction: SortDirection, after?: CursorPosition) {
+  const beyond = <T>(value: T) => (direction === 'desc' ? { lt: value } : { gt: value });
+  return {
+    where: after && {
+      OR: [{ createdAt: beyond(after.createdAt) }, { createdAt: after.createdAt, id: beyond(after.id) }],
+    },
+    orderBy: [{ createdAt: direction }, { id: direction }],
+  };
+}
