@@ -4,7 +4,7 @@ export type { DatabaseOptions } from './database.options';
 export { TenantTransaction } from './client/tenant-transaction';
 export { TENANT_PRISMA } from './client/tokens';
 export type { TenantPrismaClient } from './client/tenant-prisma.client';
-export { isRecordNotFound, isUniqueViolation } from './client/prisma-errors';
+export { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from './client/prisma-errors';
 export { UnsafeDatabaseError } from './safety/runtime-safety.check';
 // Row types of every model (ProjectModel, ...), for repositories to name what they return.
 export type * from './generated/prisma/models';

@@ -1,22 +1,13 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ResourceModule } from '@app/resource';
 import { ProjectsHttpController } from './projects.http.controller';
 import { ProjectsMessageController } from './projects.message.controller';
 import { ProjectsRepository } from './projects.repository';
 import { ProjectsService } from './projects.service';
 
-/** The projects resource: `ProjectsModule.forGateway()` in the gateway, `.forWorker()` in the worker. */
 @Module({})
-export class ProjectsModule {
-  static forGateway(): DynamicModule {
-    return { module: ProjectsModule, controllers: [ProjectsHttpController] };
-  }
-
-  static forWorker(): DynamicModule {
-    return {
-      module: ProjectsModule,
-      controllers: [ProjectsMessageController],
-      providers: [ProjectsService, ProjectsRepository],
-      exports: [ProjectsService],
-    };
-  }
-}
+export class ProjectsModule extends ResourceModule({
+  http: [ProjectsHttpController],
+  message: [ProjectsMessageController],
+  providers: [ProjectsService, ProjectsRepository],
+}) {}

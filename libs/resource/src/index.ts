@@ -1,0 +1,2 @@
+export { ResourceModule } from './resource-module';
+export type { ResourceParts } from './resource-module';
