@@ -1,5 +1,6 @@
 import type { ProjectPage, ProjectView } from '@app/projects';
-import { closeAdmin, projectsOf, TenantSession } from '../support/tenant-session';
+import type { TaskPage, TaskView } from '@app/tasks';
+import { admin, closeAdmin, projectsOf, TenantSession } from '../support/tenant-session';
 import { startStack, Stack } from '../support/stack';
 
 const TENANTS = 20;
@@ -17,7 +18,7 @@ describe('Concurrent tenants', () => {
     await closeAdmin();
   });
 
-  it(`should keep ${TENANTS} tenants x ${PROJECTS_PER_TENANT} interleaved creates and lists apart`, async () => {
+  it(`should keep ${TENANTS} tenants x ${PROJECTS_PER_TENANT} interleaved creates and lists of projects and tasks apart`, async () => {
     const tenants = await Promise.all(
       Array.from({ length: TENANTS }, () => TenantSession.create(stack.baseUrl)),
     );
@@ -37,6 +38,15 @@ describe('Concurrent tenants', () => {
           if (item.tenantId !== tenant.tenantId)
             leaks.push(`${tenant.tenantId} saw a row of ${item.tenantId}`);
         }
+        const tasks = `/projects/${created.body.id}/tasks`;
+        const task = await tenant.request<TaskView>('POST', tasks, { title: `task-${i}` });
+        if (task.status !== 201) throw new Error(`task create answered ${task.status}`);
+        if (task.body.tenantId !== tenant.tenantId) leaks.push(`task of ${tenant.tenantId} landed elsewhere`);
+        const listedTasks = await tenant.request<TaskPage>('GET', tasks);
+        for (const item of listedTasks.body.items) {
+          if (item.tenantId !== tenant.tenantId || item.projectId !== created.body.id)
+            leaks.push(`${tenant.tenantId} saw task ${item.id} of ${item.tenantId}/${item.projectId}`);
+        }
       }),
     );
     await Promise.all(calls);
@@ -48,6 +58,13 @@ describe('Concurrent tenants', () => {
       expect(new Set(stored.map((p) => p.name)).size).toBe(PROJECTS_PER_TENANT);
       const listed = await tenant.request<ProjectPage>('GET', '/projects?limit=100');
       expect(listed.body.items).toHaveLength(PROJECTS_PER_TENANT);
+      const { rows } = await (
+        await admin()
+      ).query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM tasks t JOIN projects p ON (p.tenant_id, p.id) = (t.tenant_id, t.project_id) WHERE t.tenant_id = $1',
+        [tenant.tenantId],
+      );
+      expect(rows).toEqual([{ n: PROJECTS_PER_TENANT }]);
     }
   });
 });

@@ -8,6 +8,7 @@ import { AuthModule } from '@app/auth';
 import { CommandClientModule } from '@app/command-client';
 import { appConfigModule, gatewayEnvSchema } from '@app/config';
 import { ProjectsModule } from '@app/projects';
+import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
 import { BrokerHealthIndicator } from './broker.health';
 import { DomainErrorFilter } from './domain-error.filter';
@@ -34,6 +35,7 @@ function correlationId(req: { headers: Record<string, string | string[] | undefi
     TerminusModule,
     // Resources: one line each.
     ProjectsModule.forGateway(),
+    TasksModule.forGateway(),
   ],
   controllers: [HealthController],
   providers: [

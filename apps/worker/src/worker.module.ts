@@ -5,6 +5,7 @@ import { appConfigModule, workerEnvSchema } from '@app/config';
 import { DatabaseModule, transactionalClsPlugin } from '@app/database';
 import { MessagePipelineModule } from '@app/message-pipeline';
 import { ProjectsModule } from '@app/projects';
+import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
 import { databaseOptions, messagePipelineOptions } from './worker.options';
 
@@ -17,6 +18,7 @@ import { databaseOptions, messagePipelineOptions } from './worker.options';
     MessagePipelineModule.forRootAsync({ inject: [ConfigService], useFactory: messagePipelineOptions }),
     // Resources: one line each.
     ProjectsModule.forWorker(),
+    TasksModule.forWorker(),
   ],
 })
 export class WorkerModule {}
