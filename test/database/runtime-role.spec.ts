@@ -81,6 +81,19 @@ describe('runtime role', () => {
         /tenants\.peek .* does not check app\.current_tenant_id/,
       ],
       [
+        // What the tasks migration does, with the composite key replaced by a single-column one.
+        'a foreign key between tenant tables leaves out tenant_id',
+        `ALTER TABLE tasks DROP CONSTRAINT tasks_tenant_id_project_id_fkey;
+         ALTER TABLE tasks ADD CONSTRAINT tasks_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id)`,
+        /Foreign key tasks_project_id_fkey on tasks does not pair tenant_id with tenant_id/,
+      ],
+      [
+        'a foreign key into tenants is not on tenant_id',
+        `CREATE TABLE notes (id uuid PRIMARY KEY, tenant_id uuid NOT NULL, author uuid REFERENCES tenants (id));
+         ALTER TABLE notes ENABLE ROW LEVEL SECURITY`,
+        /Foreign key notes_author_fkey on notes does not pair tenant_id/,
+      ],
+      [
         'a new tenant table lacks RLS',
         'CREATE TABLE invoices (id uuid PRIMARY KEY, tenant_id uuid NOT NULL)',
         /invoices does not have row-level security/,

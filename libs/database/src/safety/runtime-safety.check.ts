@@ -68,6 +68,28 @@ const UNSCOPED_POLICIES = `
      AND (p.qual NOT LIKE '%app.current_tenant_id%' OR p.with_check NOT LIKE '%app.current_tenant_id%')
    ORDER BY 1`;
 
+// Foreign keys are checked without row-level security: a key between tenant tables that leaves out
+// tenant_id lets one tenant reference another's row, and its error reveals that the row exists.
+// Each must pair tenant_id with tenant_id (or, into tenants, tenant_id with tenants.id).
+const UNSCOPED_FOREIGN_KEYS = `
+  WITH tenant_tables AS (
+    SELECT c.oid FROM pg_class c
+     WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+       AND EXISTS (SELECT 1 FROM pg_attribute a
+                    WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped))
+  SELECT con.conname AS name, con.conrelid::regclass::text AS table
+    FROM pg_constraint con
+   WHERE con.contype = 'f'
+     AND con.conrelid IN (SELECT oid FROM tenant_tables)
+     AND (con.confrelid IN (SELECT oid FROM tenant_tables) OR con.confrelid = 'public.tenants'::regclass)
+     AND NOT EXISTS (
+           SELECT 1 FROM unnest(con.conkey, con.confkey) AS k(from_att, to_att)
+             JOIN pg_attribute f ON f.attrelid = con.conrelid AND f.attnum = k.from_att
+             JOIN pg_attribute t ON t.attrelid = con.confrelid AND t.attnum = k.to_att
+            WHERE f.attname = 'tenant_id'
+              AND t.attname = CASE WHEN con.confrelid = 'public.tenants'::regclass THEN 'id' ELSE 'tenant_id' END)
+   ORDER BY 1`;
+
 /**
  * Run as the runtime role (current_user): returns one sentence per way that role could escape
  * row-level security, or an empty list when the database isolates tenants.
@@ -111,6 +133,12 @@ export async function findRuntimeSafetyProblems(client: SafetyQueryable): Promis
   for (const { relname } of (await client.query<{ relname: string }>(LEAKY_VIEWS)).rows) {
     problems.push(
       `View ${relname} exposes tenant_id rows to "${role}" without security_invoker, so it reads with its owner's rights.`,
+    );
+  }
+  for (const { name, table } of (await client.query<{ name: string; table: string }>(UNSCOPED_FOREIGN_KEYS))
+    .rows) {
+    problems.push(
+      `Foreign key ${name} on ${table} does not pair tenant_id with tenant_id; foreign keys are checked without row-level security, so it can reach another tenant's rows.`,
     );
   }
   return problems;
