@@ -1,21 +1,13 @@
 import type { ProjectPage, ProjectView } from '@app/messaging';
-import { closeAdmin, projectsOf, TenantSession } from '../support/tenant-session';
-import { startStack, Stack } from '../support/stack';
+import { projectsOf } from '../support/database';
+import { useStack } from '../support/stack';
+import { TenantSession } from '../support/tenant-session';
 
 const TENANTS = 20;
 const PROJECTS_PER_TENANT = 50;
 
 describe('Concurrent tenants', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-
-  afterAll(async () => {
-    await stack.close();
-    await closeAdmin();
-  });
+  const stack = useStack();
 
   it(`should keep ${TENANTS} tenants x ${PROJECTS_PER_TENANT} interleaved creates and lists apart`, async () => {
     const tenants = await Promise.all(
