@@ -1,20 +1,14 @@
-import { Pool } from 'pg';
-import { readTestEnv } from '../support/test-env';
+import { useDatabase } from '../support/database';
 
 // Reads the catalog rather than trusting the migration files, so a table added later without
 // row-level security, or a permissive policy that forgets the tenant, fails this suite.
 describe('row-level security catalog', () => {
-  const env = readTestEnv();
-  const admin = new Pool({ connectionString: env.adminUrl, max: 1 });
-
-  afterAll(async () => {
-    await admin.end();
-  });
+  const db = useDatabase();
 
   const TENANT_SETTING = '%app.current_tenant_id%';
 
   it('should force a tenant-scoped policy on every table with a tenant_id column', async () => {
-    const tables = await admin.query<{ table: string; rls: boolean; forced: boolean; scoped: boolean }>(
+    const tables = await db.admin.query<{ table: string; rls: boolean; forced: boolean; scoped: boolean }>(
       `SELECT c.relname AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
               EXISTS (SELECT 1 FROM pg_policies p
                        WHERE p.schemaname = 'public' AND p.tablename = c.relname
@@ -33,7 +27,7 @@ describe('row-level security catalog', () => {
   });
 
   it('should force row-level security on tenants', async () => {
-    const tenants = await admin.query(
+    const tenants = await db.admin.query(
       `SELECT relrowsecurity AS rls, relforcerowsecurity AS forced FROM pg_class
         WHERE oid = 'public.tenants'::regclass`,
     );
@@ -42,7 +36,7 @@ describe('row-level security catalog', () => {
 
   it('should scope every policy that applies to the runtime roles by tenant', async () => {
     // Permissive policies are OR-ed: one USING (true) reachable by the apps would open every row.
-    const policies = await admin.query<{
+    const policies = await db.admin.query<{
       policyname: string;
       qual: string | null;
       with_check: string | null;

@@ -1,29 +1,23 @@
-import { Pool } from 'pg';
 import {
   assertRuntimeSafety,
   findRuntimeSafetyProblems,
   UnsafeDatabaseError,
 } from '../../libs/database/src/safety/runtime-safety.check';
-import { readTestEnv, RUNTIME_ROLE } from '../support/test-env';
+import { useDatabase } from '../support/database';
+import { RUNTIME_ROLE } from '../support/test-env';
 
 describe('runtime role', () => {
-  const env = readTestEnv();
-  const runtime = new Pool({ connectionString: env.runtimeUrl, max: 1 });
-  const admin = new Pool({ connectionString: env.adminUrl, max: 1 });
-
-  afterAll(async () => {
-    await Promise.all([runtime.end(), admin.end()]);
-  });
+  const db = useDatabase();
 
   it('should be neither a superuser nor able to bypass row-level security', async () => {
-    const role = await runtime.query(
+    const role = await db.runtime.query(
       'SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user',
     );
     expect(role.rows).toEqual([{ name: RUNTIME_ROLE, rolsuper: false, rolbypassrls: false }]);
   });
 
   it('should own nothing in the database', async () => {
-    const owned = await runtime.query(
+    const owned = await db.runtime.query(
       `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE pg_has_role(current_user, c.relowner, 'MEMBER')
           AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`,
@@ -32,11 +26,11 @@ describe('runtime role', () => {
   });
 
   it('should hold table rights only through the tenantry_runtime group', async () => {
-    const direct = await runtime.query(
+    const direct = await db.runtime.query(
       `SELECT table_name, privilege_type FROM information_schema.role_table_grants
         WHERE grantee = current_user AND table_schema = 'public'`,
     );
-    const rights = await runtime.query(
+    const rights = await db.runtime.query(
       `SELECT has_table_privilege('projects', 'SELECT, INSERT, UPDATE, DELETE') AS crud_projects,
               has_table_privilege('projects', 'TRUNCATE, REFERENCES, TRIGGER') AS more_on_projects,
               has_table_privilege('tenants', 'SELECT') AS read_tenants,
@@ -59,7 +53,7 @@ describe('runtime role', () => {
 
   describe(findRuntimeSafetyProblems.name, () => {
     it('should find nothing wrong with the migrated database', async () => {
-      await expect(findRuntimeSafetyProblems(runtime)).resolves.toEqual([]);
+      await expect(findRuntimeSafetyProblems(db.runtime)).resolves.toEqual([]);
     });
 
     it.each([
@@ -99,7 +93,7 @@ describe('runtime role', () => {
         /invoices does not have row-level security/,
       ],
     ])('should report it when %s', async (_case, sabotage, problem) => {
-      const client = await admin.connect();
+      const client = await db.admin.connect();
       try {
         // A scratch transaction: the change is checked as the runtime role, then undone.
         await client.query('BEGIN');
@@ -115,14 +109,14 @@ describe('runtime role', () => {
     });
 
     it('should report a superuser connection', async () => {
-      const problems = await findRuntimeSafetyProblems(admin);
+      const problems = await findRuntimeSafetyProblems(db.admin);
       expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/is a superuser/)]));
     });
   });
 
   describe(assertRuntimeSafety.name, () => {
     it('should refuse a superuser connection with every problem listed', async () => {
-      const failure = assertRuntimeSafety(admin);
+      const failure = assertRuntimeSafety(db.admin);
       await expect(failure).rejects.toBeInstanceOf(UnsafeDatabaseError);
       await expect(failure).rejects.toThrow(
         /^Refusing to start: the database does not isolate tenants:\n.*superuser/,
@@ -130,7 +124,7 @@ describe('runtime role', () => {
     });
 
     it('should accept the runtime role', async () => {
-      await expect(assertRuntimeSafety(runtime)).resolves.toBeUndefined();
+      await expect(assertRuntimeSafety(db.runtime)).resolves.toBeUndefined();
     });
   });
 });

@@ -1,34 +1,18 @@
-import { Pool } from 'pg';
-import { createTenant, readTestEnv } from '../support/test-env';
+import { asTenant, createTenant, useDatabase } from '../support/database';
 
 describe('tenants row-level security', () => {
-  const env = readTestEnv();
-  const runtime = new Pool({ connectionString: env.runtimeUrl, max: 1 });
-  const admin = new Pool({ connectionString: env.adminUrl, max: 1 });
+  const db = useDatabase();
   let tenantA: string;
   let tenantB: string;
 
   beforeEach(async () => {
-    tenantA = await createTenant(admin, 'A');
-    tenantB = await createTenant(admin, 'B');
-  });
-
-  afterAll(async () => {
-    await Promise.all([runtime.end(), admin.end()]);
+    tenantA = await createTenant({ name: 'A' });
+    tenantB = await createTenant({ name: 'B' });
   });
 
   /** One statement as tenant A, rolled back so nothing a test tries can stick. */
-  async function asTenantA(sql: string, values: unknown[] = []) {
-    const client = await runtime.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query("SELECT set_config('app.current_tenant_id', $1, true)", [tenantA]);
-      return await client.query(sql, values);
-    } finally {
-      await client.query('ROLLBACK');
-      client.release();
-    }
-  }
+  const asTenantA = (sql: string, values: unknown[] = []) =>
+    asTenant(db.runtime, tenantA, (client) => client.query(sql, values), { rollback: true });
 
   it('should show a tenant only its own row', async () => {
     const seen = await asTenantA('SELECT id FROM tenants WHERE id IN ($1, $2)', [tenantA, tenantB]);
@@ -36,7 +20,7 @@ describe('tenants row-level security', () => {
   });
 
   it('should show no tenant when none is set', async () => {
-    const seen = await runtime.query('SELECT id FROM tenants WHERE id IN ($1, $2)', [tenantA, tenantB]);
+    const seen = await db.runtime.query('SELECT id FROM tenants WHERE id IN ($1, $2)', [tenantA, tenantB]);
     expect(seen.rows).toEqual([]);
   });
 

@@ -1,49 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { MessageHeader } from '@app/messaging';
 import { ProjectPattern } from '@app/projects';
-import { Broker } from '../support/broker';
-import { admin, closeAdmin, TenantSession } from '../support/tenant-session';
-import { startStack, Stack } from '../support/stack';
-
-async function rowsNamed(name: string): Promise<number> {
-  const { rows } = await (
-    await admin()
-  ).query<{ n: string }>('SELECT count(*) AS n FROM projects WHERE name = $1', [name]);
-  return Number(rows[0]?.n);
-}
-
-async function waitFor<T>(
-  probe: () => Promise<T | false | undefined | null>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}
+import { useBroker } from '../support/broker';
+import { countProjectsNamed } from '../support/database';
+import { useStack } from '../support/stack';
+import { TenantSession } from '../support/tenant-session';
+import { waitFor } from '../support/wait-for';
 
 describe('Messages the worker must not process', () => {
-  let stack: Stack;
-  let broker: Broker;
+  const stack = useStack();
+  const broker = useBroker();
   let tenant: TenantSession;
 
   beforeAll(async () => {
-    stack = await startStack();
-    broker = await Broker.connect();
     tenant = await TenantSession.create(stack.baseUrl);
   });
-
-  afterAll(async () => {
-    await broker.close();
-    await stack.close();
-    await closeAdmin();
-  });
-
-  const reasonOf = (message: { properties: { headers?: Record<string, unknown> } }) =>
-    String(message.properties.headers?.[MessageHeader.DeadLetterReason]);
 
   it.each<[string, Record<string, unknown>, RegExp]>([
     [
@@ -60,9 +31,8 @@ describe('Messages the worker must not process', () => {
       const name = `dl-${randomUUID()}`;
       broker.publishSigned(ProjectPattern.Create, { name }, { tenantId: tenant.tenantId, headers });
 
-      const dead = await broker.takeDeadLetter(name);
-      expect(reasonOf(dead)).toMatch(reason);
-      expect(await rowsNamed(name)).toBe(0);
+      expect(await broker.deadLetterReason(name)).toMatch(reason);
+      expect(await countProjectsNamed(name)).toBe(0);
     },
   );
 
@@ -73,8 +43,8 @@ describe('Messages the worker must not process', () => {
       { name },
       { tenantId: tenant.tenantId, deadline: String(Date.now() - 1000) },
     );
-    expect(reasonOf(await broker.takeDeadLetter(name))).toMatch(/deadline passed/);
-    expect(await rowsNamed(name)).toBe(0);
+    expect(await broker.deadLetterReason(name)).toMatch(/deadline passed/);
+    expect(await countProjectsNamed(name)).toBe(0);
   });
 
   it('should dead-letter a request (with reply expected) that carries no tenant, and answer it', async () => {
@@ -88,7 +58,7 @@ describe('Messages the worker must not process', () => {
     expect(JSON.parse(answer.content.toString())).toMatchObject({
       err: { code: 'invalid_input', message: expect.stringContaining('x-tenant-id') },
     });
-    expect(await rowsNamed(name)).toBe(0);
+    expect(await countProjectsNamed(name)).toBe(0);
   });
 
   it('should dead-letter an invalid payload and an unknown pattern', async () => {
@@ -99,7 +69,7 @@ describe('Messages the worker must not process', () => {
       { name: `${name}-unknown` },
       { tenantId: tenant.tenantId },
     );
-    expect(reasonOf(await broker.takeDeadLetter(`"${name}"`))).toMatch(
+    expect(await broker.deadLetterReason(`"${name}"`)).toMatch(
       /invalid payload: property owner should not exist/,
     );
     // Nest itself rejects patterns it has no handler for; RabbitMQ records that in x-death.
@@ -107,7 +77,7 @@ describe('Messages the worker must not process', () => {
     expect(unknown.properties.headers?.['x-death']).toEqual([
       expect.objectContaining({ reason: 'rejected' }),
     ]);
-    expect(await rowsNamed(name)).toBe(0);
+    expect(await countProjectsNamed(name)).toBe(0);
   });
 
   it('should settle every message: none is left on the queue once the worker stops', async () => {
@@ -119,7 +89,7 @@ describe('Messages the worker must not process', () => {
       { tenantId: tenant.tenantId, headers: { [MessageHeader.TenantId]: 'nope' } },
     );
     await broker.takeDeadLetter(`${name}-bad`);
-    await waitFor(async () => ((await rowsNamed(name)) === 1 ? true : undefined));
+    await waitFor(async () => ((await countProjectsNamed(name)) === 1 ? true : undefined));
 
     await stack.worker?.close();
     stack.worker = undefined;

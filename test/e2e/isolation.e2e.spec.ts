@@ -1,25 +1,17 @@
 import type { ProjectPage, ProjectView } from '@app/projects';
 import { randomUUID } from 'node:crypto';
-import { closeAdmin, projectsOf, TenantSession } from '../support/tenant-session';
-import { startStack, Stack } from '../support/stack';
+import { projectsOf } from '../support/database';
+import { useStack } from '../support/stack';
+import { TenantSession } from '../support/tenant-session';
 
 describe('Tenant isolation through gateway, RabbitMQ and worker', () => {
-  let stack: Stack;
+  const stack = useStack();
   let a: TenantSession;
   let b: TenantSession;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
 
   beforeEach(async () => {
     a = await TenantSession.create(stack.baseUrl);
     b = await TenantSession.create(stack.baseUrl);
-  });
-
-  afterAll(async () => {
-    await stack.close();
-    await closeAdmin();
   });
 
   it('should not leak data between tenants (the article test, for real)', async () => {

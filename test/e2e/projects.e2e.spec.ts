@@ -1,24 +1,15 @@
 import type { ProjectPage, ProjectView } from '@app/projects';
 import { randomUUID } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
-import { closeAdmin, request, TenantSession, tokenFor } from '../support/tenant-session';
-import { startStack, Stack } from '../support/stack';
+import { useStack } from '../support/stack';
+import { request, TenantSession, tokenFor } from '../support/tenant-session';
 
 describe('Projects API', () => {
-  let stack: Stack;
+  const stack = useStack();
   let tenant: TenantSession;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
 
   beforeEach(async () => {
     tenant = await TenantSession.create(stack.baseUrl);
-  });
-
-  afterAll(async () => {
-    await stack.close();
-    await closeAdmin();
   });
 
   it('should create, read, update and delete a project', async () => {

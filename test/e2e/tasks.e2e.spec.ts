@@ -1,19 +1,9 @@
 import type { ProjectView } from '@app/projects';
 import type { TaskPage, TaskView } from '@app/tasks';
 import { randomUUID } from 'node:crypto';
-import { admin, closeAdmin, TenantSession } from '../support/tenant-session';
-import { startStack, Stack } from '../support/stack';
-
-/** The tasks stored for a tenant, read as the superuser: what was really written. */
-async function tasksOf(tenantId: string): Promise<{ id: string; project_id: string; title: string }[]> {
-  const { rows } = await (
-    await admin()
-  ).query<{ id: string; project_id: string; title: string }>(
-    'SELECT id, project_id, title FROM tasks WHERE tenant_id = $1 ORDER BY created_at, id',
-    [tenantId],
-  );
-  return rows;
-}
+import { tasksOf } from '../support/database';
+import { useStack } from '../support/stack';
+import { TenantSession } from '../support/tenant-session';
 
 async function newProject(tenant: TenantSession, name = `p-${randomUUID()}`): Promise<ProjectView> {
   const res = await tenant.request<ProjectView>('POST', '/projects', { name });
@@ -28,22 +18,13 @@ async function newTask(tenant: TenantSession, projectId: string, title: string):
 }
 
 describe('Tasks API', () => {
-  let stack: Stack;
+  const stack = useStack();
   let a: TenantSession;
   let b: TenantSession;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
 
   beforeEach(async () => {
     a = await TenantSession.create(stack.baseUrl);
     b = await TenantSession.create(stack.baseUrl);
-  });
-
-  afterAll(async () => {
-    await stack.close();
-    await closeAdmin();
   });
 
   it('should create, read, update and delete a task of a project', async () => {

@@ -1,7 +1,8 @@
 import { deleteQueues } from '@app/messaging';
-import { Broker } from '../support/broker';
-import { closeAdmin, projectsOf, request, TenantSession } from '../support/tenant-session';
+import { useBroker } from '../support/broker';
+import { closePools, projectsOf } from '../support/database';
 import { startGateway, startWorker } from '../support/stack';
+import { request, TenantSession } from '../support/tenant-session';
 
 // Own queues and a short timeout for this file; the apps read process.env when first imported.
 const prefix = `${process.env.QUEUE_PREFIX ?? ''}timeout.`;
@@ -9,16 +10,12 @@ process.env.QUEUE_PREFIX = prefix;
 process.env.RPC_TIMEOUT_MS = '300';
 
 describe('A worker that does not answer in time', () => {
-  let broker: Broker;
-
-  beforeAll(async () => {
-    broker = await Broker.connect();
-  });
+  // Each test starts the apps itself, after changing what they read from process.env.
+  const broker = useBroker();
 
   afterAll(async () => {
-    await broker.close();
     await deleteQueues(process.env.AMQP_URL ?? '', prefix);
-    await closeAdmin();
+    await closePools();
   });
 
   it('should answer 503, and the timed-out create must never be applied later', async () => {

@@ -5,10 +5,10 @@
 // guarantee proved here is that the runtime role sees at most ONE tenant per transaction (the one
 // in app.current_tenant_id) and never any row while that setting is empty or not a UUID; it can
 // change the setting (any connection can), so the tenant's identity must come from the caller.
-import { DatabaseError, Pool, PoolClient } from 'pg';
-import { createTenant, readTestEnv, RUNTIME_ROLE } from '../support/test-env';
+import { DatabaseError, PoolClient } from 'pg';
+import { createTenant, inTransaction, SET_TENANT, useDatabase } from '../support/database';
+import { RUNTIME_ROLE } from '../support/test-env';
 
-const SET_TENANT = "SELECT set_config('app.current_tenant_id', $1, true)";
 const SQL_LOOKING_TENANT = "' OR 1=1 --";
 
 /** The SQLSTATE a query failed with, or 'ok' when it did not fail. */
@@ -23,18 +23,43 @@ async function sqlstate(run: Promise<unknown>): Promise<string> {
 }
 
 describe('database escape attempts by the runtime role', () => {
-  const env = readTestEnv();
-  const runtime = new Pool({ connectionString: env.runtimeUrl, max: 2 });
-  const admin = new Pool({ connectionString: env.adminUrl, max: 1 });
   let tenantA: string;
   let tenantB: string;
   let namesOfA: string[];
   let namesOfB: string[];
 
+  // Registered before useDatabase so that it runs while the pools are still open (afterAll hooks run
+  // in the order registered). Nothing above may have changed the protections, whatever the tests said.
+  afterAll(async () => {
+    const table = await db.admin.query(
+      `SELECT c.relrowsecurity AS rls, c.relforcerowsecurity AS forced, pg_get_userbyid(c.relowner) = current_user AS owned_by_admin,
+              (SELECT array_agg(policyname::text ORDER BY policyname) FROM pg_policies
+                WHERE schemaname = 'public' AND tablename = 'projects') AS policies
+         FROM pg_class c WHERE c.oid = 'public.projects'::regclass`,
+    );
+    const role = await db.admin.query(
+      'SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1',
+      [RUNTIME_ROLE],
+    );
+    expect(table.rows).toEqual([
+      {
+        rls: true,
+        forced: true,
+        owned_by_admin: true,
+        policies: ['tenant_isolation'],
+      },
+    ]);
+    expect(role.rows).toEqual([
+      { rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false },
+    ]);
+  });
+
+  const db = useDatabase();
+
   beforeAll(async () => {
-    [tenantA, tenantB] = await Promise.all([createTenant(admin, 'A'), createTenant(admin, 'B')]);
+    [tenantA, tenantB] = await Promise.all([createTenant({ name: 'A' }), createTenant({ name: 'B' })]);
     // The admin is a superuser, so RLS does not stop it from seeding both tenants.
-    await admin.query(
+    await db.admin.query(
       `INSERT INTO projects (id, tenant_id, name) VALUES
          (gen_random_uuid(), $1, 'escape-a-1'), (gen_random_uuid(), $1, 'escape-a-2'),
          (gen_random_uuid(), $2, 'escape-b-1')`,
@@ -44,53 +69,16 @@ describe('database escape attempts by the runtime role', () => {
     namesOfB = ['escape-b-1'];
   });
 
-  afterAll(async () => {
-    try {
-      // Nothing above may have changed the protections, whatever the individual tests said.
-      const table = await admin.query(
-        `SELECT c.relrowsecurity AS rls, c.relforcerowsecurity AS forced, pg_get_userbyid(c.relowner) = current_user AS owned_by_admin,
-                (SELECT array_agg(policyname::text ORDER BY policyname) FROM pg_policies
-                  WHERE schemaname = 'public' AND tablename = 'projects') AS policies
-           FROM pg_class c WHERE c.oid = 'public.projects'::regclass`,
-      );
-      const role = await admin.query(
-        'SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1',
-        [RUNTIME_ROLE],
-      );
-      expect(table.rows).toEqual([
-        {
-          rls: true,
-          forced: true,
-          owned_by_admin: true,
-          policies: ['tenant_isolation'],
-        },
-      ]);
-      expect(role.rows).toEqual([
-        { rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false },
-      ]);
-    } finally {
-      await Promise.all([runtime.end(), admin.end()]);
-    }
-  });
-
   /**
    * Runs fn in a runtime-role transaction that is always rolled back, so a test whose protection
    * failed cannot leave its damage behind for the next one.
    */
-  async function inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await runtime.connect();
-    try {
-      await client.query('BEGIN');
-      return await fn(client);
-    } finally {
-      await client.query('ROLLBACK');
-      client.release();
-    }
-  }
+  const rolledBack = <T>(fn: (client: PoolClient) => Promise<T>) =>
+    inTransaction(db.runtime, fn, { rollback: true });
 
   /** One statement in its own rolled-back transaction; the SQLSTATE it failed with, or 'ok'. */
   function attempt(sql: string): Promise<string> {
-    return inTransaction((client) => sqlstate(client.query(sql)));
+    return rolledBack((client) => sqlstate(client.query(sql)));
   }
 
   async function visibleNames(client: PoolClient): Promise<string[]> {
@@ -115,7 +103,7 @@ describe('database escape attempts by the runtime role', () => {
 
     it('should gain nothing from SET ROLE to its own group, which owns nothing either', async () => {
       // Membership makes this allowed; it is harmless only because tenantry_runtime owns no table.
-      await inTransaction(async (client) => {
+      await rolledBack(async (client) => {
         await client.query('SET LOCAL ROLE tenantry_runtime');
         expect(await visibleNames(client)).toEqual([]);
         expect(await sqlstate(client.query('ALTER TABLE projects DISABLE ROW LEVEL SECURITY'))).toBe('42501');
@@ -123,7 +111,7 @@ describe('database escape attempts by the runtime role', () => {
     });
 
     it('should refuse to read while row_security is turned off, rather than skip the policy', async () => {
-      await inTransaction(async (client) => {
+      await rolledBack(async (client) => {
         await client.query('SET LOCAL row_security = off');
         expect(await sqlstate(client.query('SELECT count(*) FROM projects'))).toBe('42501');
       });
@@ -151,7 +139,7 @@ describe('database escape attempts by the runtime role', () => {
 
     it('should grant nothing when it GRANTs more on a table it may only use', async () => {
       // Holding some rights without GRANT OPTION makes this a warning, not an error: assert the effect.
-      await inTransaction(async (client) => {
+      await rolledBack(async (client) => {
         await client.query(`GRANT ALL ON projects TO ${RUNTIME_ROLE}, PUBLIC`);
         const { rows } = await client.query<{ truncate: boolean }>(
           "SELECT has_table_privilege('projects', 'TRUNCATE') AS truncate",
@@ -183,7 +171,7 @@ describe('database escape attempts by the runtime role', () => {
 
   describe('the tenant setting', () => {
     it('should see nothing once the tenant is RESET inside the transaction', async () => {
-      await inTransaction(async (client) => {
+      await rolledBack(async (client) => {
         await client.query(SET_TENANT, [tenantA]);
         expect(await visibleNames(client)).toEqual(namesOfA);
         await client.query('RESET app.current_tenant_id');
@@ -195,7 +183,7 @@ describe('database escape attempts by the runtime role', () => {
 
     it('should see only the new tenant after switching from A to B', async () => {
       // Any connection may set the value: the guarantee is one tenant at a time, never two or all.
-      await inTransaction(async (client) => {
+      await rolledBack(async (client) => {
         await client.query(SET_TENANT, [tenantA]);
         expect(await visibleNames(client)).toEqual(namesOfA);
         await client.query(SET_TENANT, [tenantB]);
@@ -206,7 +194,7 @@ describe('database escape attempts by the runtime role', () => {
     });
 
     it('should forget the tenant when the transaction ends, on the same pooled connection', async () => {
-      const client = await runtime.connect();
+      const client = await db.runtime.connect();
       try {
         await client.query('BEGIN');
         await client.query(SET_TENANT, [tenantA]);
@@ -219,7 +207,7 @@ describe('database escape attempts by the runtime role', () => {
     });
 
     it('should treat a SQL-looking tenant id as a string that fails the uuid cast', async () => {
-      await inTransaction(async (client) => {
+      await rolledBack(async (client) => {
         const set = await client.query<{ value: string }>(`${SET_TENANT} AS value`, [SQL_LOOKING_TENANT]);
         expect(set.rows).toEqual([{ value: SQL_LOOKING_TENANT }]);
         expect(await sqlstate(client.query('SELECT name FROM projects'))).toBe('22P02');
@@ -237,7 +225,7 @@ describe('database escape attempts by the runtime role', () => {
       ['a tenant followed by an OR', () => `${tenantA}' OR '1'='1`],
       ['a nil uuid', () => '00000000-0000-0000-0000-000000000000'],
     ])('should fail the cast or see no rows, never all, for %s as the tenant', async (_label, value) => {
-      await inTransaction(async (client) => {
+      await rolledBack(async (client) => {
         await client.query(SET_TENANT, [value()]);
         const outcome = await sqlstate(
           client

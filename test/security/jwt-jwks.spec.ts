@@ -5,8 +5,9 @@ import { createHmac, generateKeyPairSync, KeyObject, randomUUID } from 'node:cry
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { sign, SignOptions } from 'jsonwebtoken';
-import { closeAdmin, request, TenantSession } from '../support/tenant-session';
-import { startStack, Stack } from '../support/stack';
+import { createTenant } from '../support/database';
+import { useStack } from '../support/stack';
+import { request } from '../support/tenant-session';
 
 const ISSUER = 'https://id.example.test/';
 const AUDIENCE = 'tenantry-api';
@@ -78,26 +79,27 @@ describe('JWT verification against an identity provider (JWKS)', () => {
   const jwks = new FakeJwks();
   const rsa = rsaKey('rsa-1');
   const ec = ecKey('ec-1');
-  let stack: Stack;
   let tenantId: string;
 
-  const get = (bearer: string) =>
-    request(stack.baseUrl, 'GET', '/projects', undefined, { authorization: `Bearer ${bearer}` });
-
+  // Registered before useStack, whose beforeAll starts the gateway that reads these settings.
   beforeAll(async () => {
     jwks.published = [rsa, ec];
     process.env.JWT_JWKS_URI = await jwks.start();
     process.env.JWT_ISSUER = ISSUER;
     process.env.JWT_AUDIENCE = AUDIENCE;
-    stack = await startStack();
-    tenantId = (await TenantSession.create(stack.baseUrl)).tenantId;
+  });
+  const stack = useStack();
+
+  beforeAll(async () => {
+    tenantId = await createTenant();
   });
 
   afterAll(async () => {
-    await stack.close();
     await jwks.stop();
-    await closeAdmin();
   });
+
+  const get = (bearer: string) =>
+    request(stack.baseUrl, 'GET', '/projects', undefined, { authorization: `Bearer ${bearer}` });
 
   it.each([
     ['an RS256 token', () => token(rsa, { tenantId })],

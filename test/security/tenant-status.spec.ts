@@ -1,27 +1,19 @@
 // Threat: a tenant that was suspended (unpaid, compromised, offboarded) keeps using valid tokens.
 // Every call must answer 403 once the suspension is older than TENANT_STATUS_TTL_MS, and work
 // again after re-activation within the same bound.
-import { admin, closeAdmin, TenantSession } from '../support/tenant-session';
-import { startStack, Stack } from '../support/stack';
+import { adminPool, TenantStatus } from '../support/database';
+import { useStack } from '../support/stack';
+import { TenantSession } from '../support/tenant-session';
 
 const TTL_MS = 300;
 process.env.TENANT_STATUS_TTL_MS = String(TTL_MS);
 
-const setStatus = async (tenantId: string, status: 'active' | 'suspended') =>
-  (await admin()).query('UPDATE tenants SET status = $2 WHERE id = $1', [tenantId, status]);
+const setStatus = async (tenantId: string, status: TenantStatus) =>
+  (await adminPool()).query('UPDATE tenants SET status = $2 WHERE id = $1', [tenantId, status]);
 const pastTtl = () => new Promise((resolve) => setTimeout(resolve, TTL_MS + 100));
 
 describe('Suspending and re-activating a tenant', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-
-  afterAll(async () => {
-    await stack.close();
-    await closeAdmin();
-  });
+  const stack = useStack();
 
   it('should refuse every call within the cache bound after a suspension, and serve again after re-activation', async () => {
     const tenant = await TenantSession.create(stack.baseUrl);

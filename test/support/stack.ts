@@ -1,15 +1,15 @@
-import type { INestMicroservice } from '@nestjs/common';
+import type { INestApplicationContext, INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { closePools } from './database';
 
-/**
- * Starts the real gateway and/or worker in this test process. The apps are imported lazily so a
- * test file can change process.env (timeouts, broker URL, queue prefix) before they read it.
- */
+// The one place the tests reach into apps/. The apps are imported lazily so a test file can change
+// process.env (timeouts, broker URL, queue prefix, and after jest.resetModules()) before they read it.
+
+/** The real gateway and/or worker, running in this test process. */
 export interface Stack {
   baseUrl: string;
   gateway?: NestFastifyApplication;
   worker?: INestMicroservice;
-  close(): Promise<void>;
 }
 
 export async function startWorker(): Promise<INestMicroservice> {
@@ -28,17 +28,32 @@ export async function startGateway(): Promise<{ gateway: NestFastifyApplication;
   return { gateway, baseUrl: `http://127.0.0.1:${address.port}` };
 }
 
-export async function startStack(parts: { worker?: boolean } = {}): Promise<Stack> {
-  const worker = parts.worker === false ? undefined : await startWorker();
-  const { gateway, baseUrl } = await startGateway();
-  const stack: Stack = {
-    baseUrl,
-    gateway,
-    worker,
-    async close() {
-      await this.gateway?.close();
-      await this.worker?.close();
-    },
-  };
+/**
+ * Starts the worker (unless parts.worker is false) and the gateway in beforeAll, and closes them and
+ * this file's database pools in afterAll. The fields are filled in beforeAll; a test that stops the
+ * worker itself clears `worker`.
+ */
+export function useStack(parts: { worker?: boolean } = {}): Stack {
+  const stack: Stack = { baseUrl: '' };
+  beforeAll(async () => {
+    if (parts.worker !== false) stack.worker = await startWorker();
+    Object.assign(stack, await startGateway());
+  });
+  afterAll(async () => {
+    try {
+      await stack.gateway?.close();
+      await stack.worker?.close();
+    } finally {
+      await closePools();
+    }
+  });
   return stack;
+}
+
+/** The worker's providers, initialised but not listening: for calling them directly. */
+export async function workerContext(): Promise<INestApplicationContext> {
+  const { Test } = await import('@nestjs/testing');
+  const { WorkerModule } = await import('../../apps/worker/src/worker.module.js');
+  const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
+  return moduleRef.init();
 }

@@ -3,7 +3,7 @@
 // Relative imports only: jest loads globalSetup without the @app/* module mapper.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Client, escapeIdentifier, Pool } from 'pg';
+import { Client, escapeIdentifier } from 'pg';
 
 const PG_HOST = process.env.TEST_PG_HOST ?? '127.0.0.1';
 const PG_PORT = process.env.TEST_PG_PORT ?? '5432';
@@ -101,13 +101,4 @@ export async function dropTestDatabase(database: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/** Inserts a tenant as the owner (the runtime role may not) and returns its id. */
-export async function createTenant(admin: Pool, name = 'Tenant'): Promise<string> {
-  const result = await admin.query<{ id: string }>(
-    'INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), $1) RETURNING id',
-    [`${name} ${randomBytes(4).toString('hex')}`],
-  );
-  return result.rows[0].id;
 }

@@ -6,23 +6,8 @@ import { TenantTransaction } from '@app/database';
 import { ProjectsRepository } from '@app/projects';
 import { TenantContextMissingError, TenantForbiddenError } from '@app/errors';
 import { TenantContextService } from '@app/tenancy';
-import { admin, closeAdmin, projectsOf } from '../support/tenant-session';
-
-async function workerContext(): Promise<INestApplicationContext> {
-  // Imported here so a test can change process.env (and reset modules) before the app reads it.
-  const { Test } = await import('@nestjs/testing');
-  const { WorkerModule } = await import('../../apps/worker/src/worker.module.js');
-  const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
-  return moduleRef.init();
-}
-
-async function newTenant(status = 'active'): Promise<string> {
-  const id = randomUUID();
-  await (
-    await admin()
-  ).query('INSERT INTO tenants (id, name, status) VALUES ($1, $2, $3)', [id, `t ${id}`, status]);
-  return id;
-}
+import { closePools, createTenant, projectsOf } from '../support/database';
+import { workerContext } from '../support/stack';
 
 describe('The worker’s tenant-scoped database access', () => {
   let app: INestApplicationContext;
@@ -41,7 +26,7 @@ describe('The worker’s tenant-scoped database access', () => {
 
   afterAll(async () => {
     await app.close();
-    await closeAdmin();
+    await closePools();
   });
 
   const as = <T>(tenantId: string, work: () => Promise<T>) =>
@@ -51,7 +36,7 @@ describe('The worker’s tenant-scoped database access', () => {
     });
 
   it('should write through the tenant transaction, with tenant_id filled by the database', async () => {
-    const tenantId = await newTenant();
+    const tenantId = await createTenant();
     const created = await as(tenantId, () => tenantTx.run(() => projects.create({ name: 'via-default' })));
     expect(created.tenantId).toBe(tenantId);
     expect((await projectsOf(tenantId)).map((p) => p.name)).toEqual(['via-default']);
@@ -72,14 +57,14 @@ describe('The worker’s tenant-scoped database access', () => {
   });
 
   it('should refuse a tenant in context without its transaction', async () => {
-    const tenantId = await newTenant();
+    const tenantId = await createTenant();
     await expect(as(tenantId, () => projects.findPage({ take: 10 }))).rejects.toThrow(
       'not inside a tenant transaction',
     );
   });
 
   it('should refuse a transaction that did not set the tenant', async () => {
-    const tenantId = await newTenant();
+    const tenantId = await createTenant();
     const txHost = app.get(TransactionHost);
     await expect(
       as(tenantId, () => txHost.withTransaction(() => projects.findPage({ take: 10 }))),
@@ -87,7 +72,7 @@ describe('The worker’s tenant-scoped database access', () => {
   });
 
   it('should refuse when the tenant in context changes inside the transaction', async () => {
-    const [a, b] = [await newTenant(), await newTenant()];
+    const [a, b] = [await createTenant(), await createTenant()];
     const attempt = as(a, () =>
       tenantTx.run(async () => {
         tenantContext.set({ tenantId: b, userId: 'u', correlationId: 'c' });
@@ -100,7 +85,7 @@ describe('The worker’s tenant-scoped database access', () => {
   });
 
   it('should refuse unknown and suspended tenants with a domain error', async () => {
-    const suspended = await newTenant('suspended');
+    const suspended = await createTenant({ status: 'suspended' });
     await expect(
       as(suspended, () => tenantTx.run(() => projects.findPage({ take: 1 }))),
     ).rejects.toBeInstanceOf(TenantForbiddenError);
