@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, escapeIdentifier, Pool } from 'pg';
-import { migrate } from '../../libs/database/src/migrate/migrator';
+import { migrate } from '../../libs/database-admin/src/migrate/migrator';
 import { Cleanup } from './cleanup';
 import { assertBenchDatabaseName, BenchEnv, MIGRATIONS_DIR } from './environment';
 

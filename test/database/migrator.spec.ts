@@ -3,7 +3,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { migrate, MigrationError } from '../../libs/database/src/migrate/migrator';
+import { migrate, MigrationError } from '../../libs/database-admin/src/migrate/migrator';
 import {
   adminUrlFor,
   dropTestDatabase,

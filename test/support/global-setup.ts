@@ -1,4 +1,4 @@
-import { migrate } from '../../libs/database/src/migrate/migrator';
+import { migrate } from '../../libs/database-admin/src/migrate/migrator';
 import { buildTestEnv, dropTestDatabase, MIGRATIONS_DIR, newRunId, readTestEnv } from './test-env';
 
 /** Gives this run its own database (migrated, runtime role in place) and its own queue prefix. */

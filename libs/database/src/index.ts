@@ -5,6 +5,6 @@ export { TenantTransaction } from './client/tenant-transaction';
 export { TENANT_PRISMA } from './client/tokens';
 export type { TenantPrismaClient } from './client/tenant-prisma.client';
 export { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from './client/prisma-errors';
-export { UnsafeDatabaseError } from './safety/runtime-safety.check';
+export { assertRuntimeSafety, UnsafeDatabaseError } from './safety/runtime-safety.check';
 // Row types of every model (ProjectModel, ...), for repositories to name what they return.
 export type * from './generated/prisma/models';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client, DatabaseError } from 'pg';
 import { adminEnvSchema, InvalidConfigError, parseEnv } from '@app/config';
 import { migrate, MigrationError } from '../migrate/migrator';
-import { assertRuntimeSafety, UnsafeDatabaseError } from '../safety/runtime-safety.check';
+import { assertRuntimeSafety, UnsafeDatabaseError } from '@app/database';
 
 async function main(): Promise<void> {
   const env = parseEnv(adminEnvSchema, process.env);
