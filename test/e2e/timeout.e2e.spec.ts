@@ -1,12 +1,11 @@
 import { deleteQueues } from '@app/messaging';
 import { useBroker } from '../support/broker';
 import { closePools, projectsOf } from '../support/database';
-import { startGateway, startWorker } from '../support/stack';
+import { ownQueuePrefix, startGateway, startWorker } from '../support/stack';
 import { request, TenantSession } from '../support/tenant-session';
 
 // Own queues and a short timeout for this file; the apps read process.env when first imported.
-const prefix = `${process.env.QUEUE_PREFIX ?? ''}timeout.`;
-process.env.QUEUE_PREFIX = prefix;
+const prefix = ownQueuePrefix('timeout');
 process.env.RPC_TIMEOUT_MS = '300';
 
 describe('A worker that does not answer in time', () => {

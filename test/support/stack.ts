@@ -1,5 +1,7 @@
 import type { INestApplicationContext, INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { deleteQueues } from '@app/messaging';
 import { closePools } from './database';
 
 // The one place the tests reach into apps/. The apps are imported lazily so a test file can change
@@ -34,6 +36,7 @@ export async function startGateway(): Promise<{ gateway: NestFastifyApplication;
  * worker itself clears `worker`.
  */
 export function useStack(parts: { worker?: boolean } = {}): Stack {
+  const prefix = ownQueuePrefix();
   const stack: Stack = { baseUrl: '' };
   beforeAll(async () => {
     if (parts.worker !== false) stack.worker = await startWorker();
@@ -45,9 +48,20 @@ export function useStack(parts: { worker?: boolean } = {}): Stack {
       await stack.worker?.close();
     } finally {
       await closePools();
+      await deleteQueues(process.env.AMQP_URL ?? '', prefix);
     }
   });
   return stack;
+}
+
+/**
+ * Gives this test file queues of its own (process.env is per file under jest): a worker that a
+ * failed or timed-out file leaves running can then never take another file's messages.
+ */
+export function ownQueuePrefix(label = randomBytes(3).toString('hex')): string {
+  const prefix = `${process.env.QUEUE_PREFIX ?? ''}${label}.`;
+  process.env.QUEUE_PREFIX = prefix;
+  return prefix;
 }
 
 /** The worker's providers, initialised but not listening: for calling them directly. */
