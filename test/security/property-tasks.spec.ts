@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProjectView } from '@app/projects';
 import type { TaskView } from '@app/tasks';
 import { StoredTask, tasksOf } from '../support/database';
-import { ACCEPTED_UUID, junkString, RawResponse, send } from '../support/hostile-input';
+import { ACCEPTED_UUID, junkSegment, junkString, RawResponse, send } from '../support/hostile-input';
 import { useStack } from '../support/stack';
 import { TenantSession } from '../support/tenant-session';
 
@@ -68,11 +68,17 @@ describe('hostile input against the tasks API', () => {
       fc.constant(pick(ofA).toUpperCase()),
       fc.constant(pick(ofB)),
       fc.uuid(),
-      junkString.filter((s) => s.length > 0),
+      junkSegment,
     );
   const projectId = () => id(([project]) => project.id);
   const taskId = () => id(([, task]) => task.id);
-  const title = fc.oneof(fc.string({ minLength: 1, maxLength: 60 }), junkString);
+  const title = fc.oneof(
+    fc.string({ minLength: 1, maxLength: 60 }),
+    junkString,
+    // Around the 500-character limit, counted in code points, graphemes and UTF-16 units.
+    fc.string({ unit: 'grapheme', minLength: 250, maxLength: 600 }),
+    fc.integer({ min: 240, max: 260 }).map((n) => 'a\uFE0F'.repeat(n)),
+  );
   const body = () =>
     fc.oneof(
       fc.record({ title }),

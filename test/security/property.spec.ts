@@ -10,6 +10,7 @@ import type { ProjectView } from '@app/projects';
 import { projectsOf, StoredProject } from '../support/database';
 import {
   ACCEPTED_UUID,
+  junkSegment,
   junkString,
   mightBeValidBody,
   parseAsGateway,
@@ -109,7 +110,7 @@ describe('hostile input against the projects API', () => {
       fc.constantFrom(...projectsOfA.map((p) => p.id.toUpperCase())),
       fc.constant(tenantA.tenantId),
       fc.uuid(),
-      junkString.filter((s) => s.length > 0),
+      junkSegment,
     );
 
   it('should reject or accept a create from B without a 5xx or a trace of A', async () => {
@@ -136,6 +137,7 @@ describe('hostile input against the projects API', () => {
       fc.double().map(String),
     );
     const cursor = fc.oneof(
+      junkSegment,
       junkString,
       fc.base64String({ maxLength: 120 }),
       // A well-formed cursor that points into A's rows must still only page through B's.

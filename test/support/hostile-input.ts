@@ -88,3 +88,9 @@ export const junkString = fc.oneof(
   traversal,
   fc.string({ minLength: 201, maxLength: 3000 }),
 );
+
+/**
+ * Junk for one path segment. Not empty, '.' or '..': URL parsing drops or resolves those, so the
+ * request would reach another route (a 404 from the router) rather than the one under test.
+ */
+export const junkSegment = junkString.filter((s) => s.length > 0 && s !== '.' && s !== '..');
