@@ -3,8 +3,15 @@ import {
   findRuntimeSafetyProblems,
   UnsafeDatabaseError,
 } from '../../libs/database/src/safety/runtime-safety.check';
+import { Client, escapeIdentifier } from 'pg';
 import { useDatabase } from '../support/database';
-import { RUNTIME_ROLE } from '../support/test-env';
+import {
+  adminUrlFor,
+  dropTestDatabase,
+  readTestEnv,
+  RUNTIME_ROLE,
+  scratchDatabaseName,
+} from '../support/test-env';
 
 describe('runtime role', () => {
   const db = useDatabase();
@@ -88,6 +95,11 @@ describe('runtime role', () => {
         /Foreign key notes_author_fkey on notes does not pair tenant_id/,
       ],
       [
+        'a table without tenant_id references a tenant table',
+        'CREATE TABLE task_labels (task_id uuid NOT NULL, tenant uuid, FOREIGN KEY (tenant, task_id) REFERENCES tasks (tenant_id, id))',
+        /Foreign key task_labels_tenant_task_id_fkey on task_labels does not pair tenant_id/,
+      ],
+      [
         'a new tenant table lacks RLS',
         'CREATE TABLE invoices (id uuid PRIMARY KEY, tenant_id uuid NOT NULL)',
         /invoices does not have row-level security/,
@@ -105,6 +117,29 @@ describe('runtime role', () => {
       } finally {
         await client.query('ROLLBACK');
         client.release();
+      }
+    });
+
+    it('should report an unmigrated database in words, not fail on the missing tables', async () => {
+      // DATABASE_URL naming the wrong database: roles are cluster-wide, so the login still works.
+      const database = scratchDatabaseName(readTestEnv(), 'empty');
+      const maintenance = new Client({ connectionString: adminUrlFor('postgres') });
+      await maintenance.connect();
+      try {
+        await maintenance.query(`CREATE DATABASE ${escapeIdentifier(database)}`);
+      } finally {
+        await maintenance.end();
+      }
+      const empty = new Client({ connectionString: adminUrlFor(database) });
+      try {
+        await empty.connect();
+        await empty.query(`SET ROLE ${RUNTIME_ROLE}`);
+        expect(await findRuntimeSafetyProblems(empty)).toEqual([
+          'Table tenants does not exist in schema public; has the database been migrated?',
+        ]);
+      } finally {
+        await empty.end();
+        await dropTestDatabase(database);
       }
     });
 

@@ -68,9 +68,11 @@ const UNSCOPED_POLICIES = `
      AND (p.qual NOT LIKE '%app.current_tenant_id%' OR p.with_check NOT LIKE '%app.current_tenant_id%')
    ORDER BY 1`;
 
-// Foreign keys are checked without row-level security: a key between tenant tables that leaves out
+// Foreign keys are checked without row-level security: a key into a tenant table that leaves out
 // tenant_id lets one tenant reference another's row, and its error reveals that the row exists.
-// Each must pair tenant_id with tenant_id (or, into tenants, tenant_id with tenants.id).
+// Each must pair tenant_id with tenant_id (or, into tenants, tenant_id with tenants.id), whatever
+// table it starts from. to_regclass, not ::regclass: an unmigrated database must get the clear
+// "has it been migrated?" problem, not an error from this query.
 const UNSCOPED_FOREIGN_KEYS = `
   WITH tenant_tables AS (
     SELECT c.oid FROM pg_class c
@@ -80,14 +82,13 @@ const UNSCOPED_FOREIGN_KEYS = `
   SELECT con.conname AS name, con.conrelid::regclass::text AS table
     FROM pg_constraint con
    WHERE con.contype = 'f'
-     AND con.conrelid IN (SELECT oid FROM tenant_tables)
-     AND (con.confrelid IN (SELECT oid FROM tenant_tables) OR con.confrelid = 'public.tenants'::regclass)
+     AND (con.confrelid IN (SELECT oid FROM tenant_tables) OR con.confrelid = to_regclass('public.tenants'))
      AND NOT EXISTS (
            SELECT 1 FROM unnest(con.conkey, con.confkey) AS k(from_att, to_att)
              JOIN pg_attribute f ON f.attrelid = con.conrelid AND f.attnum = k.from_att
              JOIN pg_attribute t ON t.attrelid = con.confrelid AND t.attnum = k.to_att
             WHERE f.attname = 'tenant_id'
-              AND t.attname = CASE WHEN con.confrelid = 'public.tenants'::regclass THEN 'id' ELSE 'tenant_id' END)
+              AND t.attname = CASE WHEN con.confrelid = to_regclass('public.tenants') THEN 'id' ELSE 'tenant_id' END)
    ORDER BY 1`;
 
 /**
