@@ -100,7 +100,7 @@ export default tseslint.config(
   {
     // `expect(repo.method).toHaveBeenCalled()` passes a method without calling it, and Jest's
     // asymmetric matchers (`{ id: expect.any(String) }`) are typed `any`; both are safe in a spec.
-    files: ['**/*.spec.ts'],
+    files: ['**/*.spec.ts', '**/*.testing.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -23,6 +23,13 @@ import { assertNotExpired, readIdentity } from './message-identity';
 import { DEAD_LETTER_QUEUE } from './message-pipeline.options';
 import { validatePayload } from './payload-validation';
 
+class UndeclaredPayloadError extends Error {
+  constructor(pattern: string) {
+    super(`the handler of ${pattern} declares no payload class`);
+    this.name = 'UndeclaredPayloadError';
+  }
+}
+
 /** One message on its way through the pipeline. */
 interface Inbound {
   packet: MessagePacket;
@@ -90,8 +97,9 @@ export class MessagePipeline implements NestInterceptor {
     this.authenticator.authenticate(delivery.message, identity, packet);
     assertNotExpired(delivery.message);
     this.tenantContext.set(identity);
-    if (!payloadType)
-      throw new RejectedMessageError(`the handler of ${packet.pattern} declares no payload type`);
+    // Our bug, not the sender's (CommandHandlersCheck stops such a worker at boot): dead-lettered as
+    // unexpected, and the caller gets `internal`.
+    if (!payloadType) throw new UndeclaredPayloadError(packet.pattern);
     return validatePayload(payloadType, packet.data);
   }
 

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { queueNames } from '@app/messaging';
 import { MessageAuthenticator, signingKey } from '@app/signing';
+import { CommandHandlersCheck } from './command-handlers.check';
 import { MessagePipeline } from './message-pipeline.interceptor';
 import {
   DEAD_LETTER_QUEUE,
@@ -12,7 +13,9 @@ import {
 
 /** Runs every message handler of the app inside the pipeline; import once, in the worker's root module. */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
+    CommandHandlersCheck,
     {
       provide: MessageAuthenticator,
       inject: [MESSAGE_PIPELINE_OPTIONS],

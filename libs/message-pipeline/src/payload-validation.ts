@@ -3,10 +3,10 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { RejectedMessageError } from '@app/messaging';
 
-function describe(errors: ValidationError[], parent = ''): string[] {
+function listConstraints(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => [
     ...Object.values(e.constraints ?? {}).map((c) => (parent ? `${parent}.${c}` : c)),
-    ...describe(e.children ?? [], parent ? `${parent}.${e.property}` : e.property),
+    ...listConstraints(e.children ?? [], parent ? `${parent}.${e.property}` : e.property),
   ]);
 }
 
@@ -22,7 +22,7 @@ export async function validatePayload<T extends object>(type: Type<T>, data: unk
   const payload = plainToInstance(type, data);
   const errors = await validate(payload, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
-    throw new RejectedMessageError(`invalid payload: ${describe(errors).join('; ')}`);
+    throw new RejectedMessageError(`invalid payload: ${listConstraints(errors).join('; ')}`);
   }
   return payload;
 }

@@ -1,0 +1,180 @@
+// The unit specs' harness for MessagePipeline: signed messages as the gateway sends them, a fake
+// channel and transaction that record what happened, and the interceptor wired to them.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { CallHandler } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { RmqContext, RpcException } from '@nestjs/microservices';
+import type { Channel, ConsumeMessage, MessagePropertyHeaders } from 'amqplib';
+import { ClsService } from 'nestjs-cls';
+import { IsString } from 'class-validator';
+import { lastValueFrom, Observable } from 'rxjs';
+import type { TenantTransaction } from '@app/database';
+import { MessageHeader, RpcErrorBody } from '@app/messaging';
+import { MessageAuthenticator, signingKey, signMessage } from '@app/signing';
+import { TenantContextService, TenantIdentity } from '@app/tenancy';
+import { Command } from './command.decorator';
+import { MessagePipeline } from './message-pipeline.interceptor';
+
+export const TENANT = '55555555-5555-4555-8555-555555555555';
+export const PATTERN = 'projects.create.v1';
+
+const KEY = signingKey('unit-test-message-signing-key-0123456789');
+export const OTHER_KEY = signingKey('another-message-signing-key-0123456789!!');
+export const DLQ = 'test.commands.dlq';
+const DATA = { name: 'Apollo' };
+
+export class CreateInput {
+  @IsString()
+  name!: string;
+}
+
+export class Handlers {
+  @Command(PATTERN, CreateInput)
+  create(): void {}
+
+  // A bare pattern, without a payload type for the pipeline to validate against.
+  unchecked(): void {}
+}
+
+export interface MessageOptions {
+  key?: typeof KEY | null;
+  /** The body that is signed and sent; DATA by default. */
+  data?: unknown;
+  signedAt?: number;
+  messageId?: string;
+  /** Changes the body after signing. */
+  tamperedData?: unknown;
+}
+
+/** A message as the gateway would publish it: signed over its own headers and body. */
+export function consumeMessage(
+  headers: MessagePropertyHeaders,
+  options: MessageOptions = {},
+): ConsumeMessage {
+  const messageId = options.messageId ?? `m-${Math.random()}`;
+  const signedAt = options.signedAt ?? Date.now();
+  const tenant = headers[MessageHeader.TenantId] as string | undefined;
+  const signed: MessagePropertyHeaders = { ...headers, [MessageHeader.SignedAt]: String(signedAt) };
+  if (options.key !== null) {
+    signed[MessageHeader.Signature] = signMessage(options.key ?? KEY, {
+      tenantId: (tenant ?? '').toLowerCase(),
+      userId: headers[MessageHeader.UserId] as string,
+      messageId,
+      pattern: PATTERN,
+      signedAt,
+      deadline: String(headers[MessageHeader.Deadline] ?? ''),
+      data: options.data ?? DATA,
+    });
+  }
+  const data = 'tamperedData' in options ? options.tamperedData : (options.data ?? DATA);
+  return {
+    content: Buffer.from(JSON.stringify({ pattern: PATTERN, data, id: 'c1' })),
+    fields: { deliveryTag: 1, redelivered: false, exchange: '', routingKey: 'projects', consumerTag: 'ctag' },
+    properties: { headers: signed, messageId } as ConsumeMessage['properties'],
+  };
+}
+
+export function validHeaders(overrides: MessagePropertyHeaders = {}): MessagePropertyHeaders {
+  return {
+    [MessageHeader.TenantId]: TENANT.toUpperCase(),
+    [MessageHeader.UserId]: 'user-1',
+    [MessageHeader.CorrelationId]: 'corr-1',
+    [MessageHeader.Deadline]: String(Date.now() + 60_000),
+    ...overrides,
+  };
+}
+
+const sharedAuthenticator = new MessageAuthenticator({ keys: [KEY], maxAgeMs: 60_000 });
+
+export function setup(
+  headers: MessagePropertyHeaders,
+  handle: () => Observable<unknown>,
+  options: MessageOptions & { message?: ConsumeMessage; handler?: keyof Handlers } = {},
+) {
+  const events: string[] = [];
+  const cls = new ClsService(new AsyncLocalStorage());
+  const tenantContext = new TenantContextService(cls);
+  const seen: { identity?: TenantIdentity; payload?: unknown } = {};
+
+  const run = jest.fn(async <T>(work: () => Promise<T>): Promise<T> => {
+    events.push('begin');
+    try {
+      const result = await work();
+      events.push('commit');
+      return result;
+    } catch (err) {
+      events.push('rollback');
+      throw err;
+    }
+  });
+  const tenantTransaction = { run } as unknown as TenantTransaction;
+
+  const ack = jest.fn((_m: ConsumeMessage) => void events.push('ack'));
+  const nack = jest.fn(
+    (_m: ConsumeMessage, _allUpTo?: boolean, _requeue?: boolean) => void events.push('nack'),
+  );
+  const sendToQueue = jest.fn((_q: string, _c: Buffer, _o: { headers: MessagePropertyHeaders }) => {
+    events.push('dead-letter');
+    return true;
+  });
+  const channel = { ack, nack, sendToQueue } as unknown as Channel;
+  const message = options.message ?? consumeMessage(headers, options);
+  /** The reason the message was copied to the dead-letter queue with, if it was. */
+  const deadLetterReason = (): unknown => {
+    expect(sendToQueue).toHaveBeenCalledTimes(1);
+    expect(sendToQueue.mock.calls[0][0]).toBe(DLQ);
+    return sendToQueue.mock.calls[0][2].headers[MessageHeader.DeadLetterReason];
+  };
+  // The data Nest hands the interceptor is what it parsed from the message body.
+  const { data } = JSON.parse(message.content.toString()) as { data: unknown };
+  const context = new ExecutionContextHost(
+    [data, new RmqContext([message, channel, PATTERN])],
+    Handlers,
+    Handlers.prototype[options.handler ?? 'create'],
+  );
+  context.setType('rpc');
+
+  const next: CallHandler & { handle: jest.Mock<Observable<unknown>, []> } = {
+    handle: jest.fn(() => {
+      events.push('handler');
+      seen.identity = tenantContext.get();
+      seen.payload = context.getArgs()[0];
+      return handle();
+    }),
+  };
+
+  const interceptor = new MessagePipeline(
+    cls,
+    new Reflector(),
+    tenantContext,
+    tenantTransaction,
+    sharedAuthenticator,
+    DLQ,
+  );
+  const result = (): Promise<unknown> => lastValueFrom(interceptor.intercept(context, next));
+  return {
+    result,
+    events,
+    ack,
+    nack,
+    sendToQueue,
+    deadLetterReason,
+    run,
+    next,
+    message,
+    seen,
+    tenantContext,
+  };
+}
+
+export async function rpcError(promise: Promise<unknown>): Promise<RpcErrorBody> {
+  const err = await promise.then(
+    () => {
+      throw new Error('expected the interceptor to fail');
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RpcException);
+  return (err as RpcException).getError() as RpcErrorBody;
+}
