@@ -1,4 +1,5 @@
 import { connect, ChannelModel, Channel, GetMessage, Options } from 'amqplib';
+import { randomUUID } from 'node:crypto';
 import { MessageHeader, queueNames } from '@app/messaging';
 import { SignedPublish, signLikeGateway } from './signing';
 import { waitFor } from './wait-for';
@@ -36,6 +37,16 @@ export class Broker {
     const body = 'tamperedData' in options ? options.tamperedData : data;
     this.publish(pattern, body, { headers, messageId });
     return messageId;
+  }
+
+  /** Sends a signed command the way Nest's RPC client does, and waits for the worker's reply. */
+  async requestSigned(pattern: string, data: unknown, options: SignedPublish): Promise<unknown> {
+    const reply = await this.channel.assertQueue('', { exclusive: true, autoDelete: true });
+    const { messageId, headers } = signLikeGateway(pattern, data, options);
+    const id = randomUUID();
+    this.publish(pattern, data, { headers, messageId, replyTo: reply.queue, correlationId: id }, id);
+    const answer = await waitFor(() => this.channel.get(reply.queue, { noAck: true }), 10_000, 'a reply');
+    return JSON.parse(answer.content.toString()) as unknown;
   }
 
   /** Waits until a message whose body contains the marker reaches the dead-letter queue. */
