@@ -152,6 +152,8 @@ export interface StoredTask {
   id: string;
   project_id: string;
   title: string;
+  done: boolean;
+  updated_at: Date;
 }
 
 /** The tasks the database really holds for a tenant, read as the superuser. */
@@ -159,7 +161,7 @@ export async function tasksOf(tenantId: string): Promise<StoredTask[]> {
   const { rows } = await (
     await adminPool()
   ).query<StoredTask>(
-    'SELECT id, project_id, title FROM tasks WHERE tenant_id = $1 ORDER BY created_at, id',
+    'SELECT id, project_id, title, done, updated_at FROM tasks WHERE tenant_id = $1 ORDER BY created_at, id',
     [tenantId],
   );
   return rows;

@@ -12,7 +12,7 @@ import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
 import { BrokerHealthIndicator } from './broker.health';
 import { DomainErrorFilter } from './domain-error.filter';
-import { authOptions, commandClientOptions } from './gateway.options';
+import { authOptionsFrom, commandClientOptionsFrom } from './gateway.options';
 import { HealthController } from './health.controller';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -30,8 +30,8 @@ function correlationId(req: { headers: Record<string, string | string[] | undefi
       middleware: { mount: true, generateId: true, idGenerator: correlationId },
     }),
     TenancyModule,
-    AuthModule.forRootAsync({ inject: [ConfigService], useFactory: authOptions }),
-    CommandClientModule.forRootAsync({ inject: [ConfigService], useFactory: commandClientOptions }),
+    AuthModule.forRootAsync({ inject: [ConfigService], useFactory: authOptionsFrom }),
+    CommandClientModule.forRootAsync({ inject: [ConfigService], useFactory: commandClientOptionsFrom }),
     TerminusModule,
     // Resources: one line each.
     ProjectsModule.forGateway(),

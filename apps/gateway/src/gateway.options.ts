@@ -6,7 +6,7 @@ import type { GatewayEnv } from '@app/config';
 type Config = ConfigService<GatewayEnv, true>;
 
 // The gateway's environment, read once, handed to each lib as the options that lib owns.
-export function authOptions(config: Config): AuthOptions {
+export function authOptionsFrom(config: Config): AuthOptions {
   return {
     jwtSecret: config.get('JWT_SECRET', { infer: true }),
     jwksUri: config.get('JWT_JWKS_URI', { infer: true }),
@@ -16,7 +16,7 @@ export function authOptions(config: Config): AuthOptions {
   };
 }
 
-export function commandClientOptions(config: Config): CommandClientOptions {
+export function commandClientOptionsFrom(config: Config): CommandClientOptions {
   return {
     url: config.get('AMQP_URL', { infer: true }),
     queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),

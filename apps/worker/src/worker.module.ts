@@ -7,15 +7,15 @@ import { MessagePipelineModule } from '@app/message-pipeline';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
-import { databaseOptions, messagePipelineOptions } from './worker.options';
+import { databaseOptionsFrom, messagePipelineOptionsFrom } from './worker.options';
 
 @Module({
   imports: [
     appConfigModule(workerEnvSchema),
-    DatabaseModule.forRootAsync({ inject: [ConfigService], useFactory: databaseOptions }),
+    DatabaseModule.forRootAsync({ inject: [ConfigService], useFactory: databaseOptionsFrom }),
     ClsModule.forRoot({ global: true, plugins: [transactionalClsPlugin()] }),
     TenancyModule,
-    MessagePipelineModule.forRootAsync({ inject: [ConfigService], useFactory: messagePipelineOptions }),
+    MessagePipelineModule.forRootAsync({ inject: [ConfigService], useFactory: messagePipelineOptionsFrom }),
     // Resources: one line each.
     ProjectsModule.forWorker(),
     TasksModule.forWorker(),

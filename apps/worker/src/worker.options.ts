@@ -6,7 +6,7 @@ import type { MessagePipelineOptions } from '@app/message-pipeline';
 type Config = ConfigService<WorkerEnv, true>;
 
 // The worker's environment, read once, handed to each lib as the options that lib owns.
-export function databaseOptions(config: Config): DatabaseOptions {
+export function databaseOptionsFrom(config: Config): DatabaseOptions {
   return {
     url: config.get('DATABASE_URL', { infer: true }),
     poolSize: config.get('DATABASE_POOL_SIZE', { infer: true }),
@@ -15,7 +15,7 @@ export function databaseOptions(config: Config): DatabaseOptions {
   };
 }
 
-export function messagePipelineOptions(config: Config): MessagePipelineOptions {
+export function messagePipelineOptionsFrom(config: Config): MessagePipelineOptions {
   const previous = config.get('MESSAGE_SIGNING_KEY_PREVIOUS', { infer: true });
   return {
     queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),

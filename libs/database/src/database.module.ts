@@ -1,4 +1,4 @@
-import { DynamicModule, InjectionToken, Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ClsPluginTransactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterPrisma } from '@nestjs-cls/transactional-adapter-prisma';
 import { ClsService } from 'nestjs-cls';
@@ -8,7 +8,7 @@ import { createTenantPrismaClient } from './client/tenant-prisma.client';
 import { TenantStatusService } from './client/tenant-status.service';
 import { TenantTransaction } from './client/tenant-transaction';
 import { TENANT_PRISMA } from './client/tokens';
-import { DATABASE_OPTIONS, DatabaseOptions } from './database.options';
+import { DATABASE_OPTIONS, DatabaseModuleBase, DatabaseOptions } from './database.options';
 import { RuntimeSafetyCheck } from './safety/runtime-safety.service';
 
 /** The nestjs-cls plugin that keeps the current transaction in CLS; register it in ClsModule.forRoot. */
@@ -19,39 +19,28 @@ export function transactionalClsPlugin(): ClsPluginTransactional {
   });
 }
 
-export interface DatabaseModuleAsyncOptions {
-  inject?: InjectionToken[];
-  useFactory: (...args: never[]) => DatabaseOptions;
-}
-
 /**
- * The worker's database access, global: repositories inject TENANT_PRISMA (the only client they
- * get) and the message pipeline runs each message in TenantTransaction. Refuses to start when the
- * runtime role could read across tenants.
+ * The worker's database access, global: `DatabaseModule.forRootAsync({ inject, useFactory })` once,
+ * then repositories inject TENANT_PRISMA (the only client they get) and the message pipeline runs
+ * each message in TenantTransaction. Refuses to start when the runtime role could read across tenants.
  */
-@Module({})
-export class DatabaseModule {
-  static forRootAsync(options: DatabaseModuleAsyncOptions): DynamicModule {
-    return {
-      module: DatabaseModule,
-      global: true,
-      providers: [
-        { provide: DATABASE_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
-        {
-          provide: PrismaService,
-          inject: [DATABASE_OPTIONS],
-          useFactory: (db: DatabaseOptions) => new PrismaService(db),
-        },
-        RuntimeSafetyCheck,
-        TenantStatusService,
-        TenantTransaction,
-        {
-          provide: TENANT_PRISMA,
-          inject: [PrismaService, TransactionHost, ClsService, TenantContextService],
-          useFactory: createTenantPrismaClient,
-        },
-      ],
-      exports: [PrismaService, TenantTransaction, TENANT_PRISMA],
-    };
-  }
-}
+@Global()
+@Module({
+  providers: [
+    {
+      provide: PrismaService,
+      inject: [DATABASE_OPTIONS],
+      useFactory: (options: DatabaseOptions) => new PrismaService(options),
+    },
+    RuntimeSafetyCheck,
+    TenantStatusService,
+    TenantTransaction,
+    {
+      provide: TENANT_PRISMA,
+      inject: [PrismaService, TransactionHost, ClsService, TenantContextService],
+      useFactory: createTenantPrismaClient,
+    },
+  ],
+  exports: [PrismaService, TenantTransaction, TENANT_PRISMA],
+})
+export class DatabaseModule extends DatabaseModuleBase {}

@@ -1,3 +1,5 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+
 /** How the worker reaches PostgreSQL, as the runtime role. */
 export interface DatabaseOptions {
   url: string;
@@ -8,4 +10,5 @@ export interface DatabaseOptions {
   tenantStatusTtlMs: number;
 }
 
-export const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
+export const { ConfigurableModuleClass: DatabaseModuleBase, MODULE_OPTIONS_TOKEN: DATABASE_OPTIONS } =
+  new ConfigurableModuleBuilder<DatabaseOptions>().setClassMethodName('forRoot').build();

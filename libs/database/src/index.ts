@@ -1,5 +1,4 @@
 export { DatabaseModule, transactionalClsPlugin } from './database.module';
-export type { DatabaseModuleAsyncOptions } from './database.module';
 export type { DatabaseOptions } from './database.options';
 export { TenantTransaction } from './client/tenant-transaction';
 export { TENANT_PRISMA } from './client/tokens';

@@ -1,4 +1,5 @@
 export { ProjectsModule } from './projects.module';
+// The service and repository only for the benchmark's in-process path and the tenant-client test.
 export { ProjectsService } from './projects.service';
 export { ProjectsRepository } from './projects.repository';
 export { ProjectPattern } from './projects.contract';

@@ -4,7 +4,9 @@
 -- tenantry_runtime only.
 
 -- The target of the composite foreign key below. projects.id is unique on its own, so this adds no
--- rule, only the (tenant_id, id) key that tasks can reference.
+-- rule, only the (tenant_id, id) key that tasks can reference. It locks projects while the index
+-- builds: on a large table, build it first with CREATE UNIQUE INDEX CONCURRENTLY in a migration of
+-- its own (`-- tenantry:no-transaction`), then ADD CONSTRAINT ... UNIQUE USING INDEX here.
 ALTER TABLE "projects" ADD CONSTRAINT "projects_tenant_id_id_key" UNIQUE ("tenant_id", "id");
 
 CREATE TABLE "tasks" (
@@ -21,7 +23,7 @@ CREATE TABLE "tasks" (
     -- project by its id, and the error would reveal that the id exists. With tenant_id in the key
     -- (filled from A's setting) B's project is simply not there.
     CONSTRAINT "tasks_tenant_id_project_id_fkey" FOREIGN KEY ("tenant_id", "project_id")
-        REFERENCES "projects" ("tenant_id", "id") ON DELETE CASCADE ON UPDATE CASCADE
+        REFERENCES "projects" ("tenant_id", "id") ON DELETE CASCADE
 );
 
 -- A project's tasks, oldest first, by keyset on (created_at, id).
