@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, escapeIdentifier, Pool } from 'pg';
-import { migrate } from '../../libs/database-admin/src/migrate/migrator';
+import { migrate } from '@app/database-admin';
 import { Cleanup } from './cleanup';
 import { assertBenchDatabaseName, BenchEnv, MIGRATIONS_DIR } from './environment';
 
@@ -42,7 +42,8 @@ export async function createTenants(admin: Pool, count: number): Promise<string[
 
 /** Every create scenario starts from an empty table, so later ones do not pay for bigger indexes. */
 export async function emptyProjects(admin: Pool): Promise<void> {
-  await admin.query('TRUNCATE projects');
+  // CASCADE: tasks reference projects, and go with them.
+  await admin.query('TRUNCATE projects CASCADE');
   await admin.query('VACUUM ANALYZE projects');
 }
 
