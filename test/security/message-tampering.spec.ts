@@ -7,7 +7,7 @@ import { ProjectPattern } from '@app/projects';
 import { useBroker } from '../support/broker';
 import { projectsOf } from '../support/database';
 import { useStack } from '../support/stack';
-import { TenantSession } from '../support/tenant-session';
+import { useTenantPair } from '../support/tenant-session';
 import { waitFor } from '../support/wait-for';
 
 // This file's worker is mid-rotation: it accepts the current key and the previous one.
@@ -17,13 +17,7 @@ process.env.MESSAGE_SIGNING_KEY_PREVIOUS = PREVIOUS_KEY;
 describe('Commands published by someone other than the gateway', () => {
   const stack = useStack();
   const broker = useBroker();
-  let a: TenantSession;
-  let b: TenantSession;
-
-  beforeAll(async () => {
-    a = await TenantSession.create(stack.baseUrl);
-    b = await TenantSession.create(stack.baseUrl);
-  });
+  const pair = useTenantPair(stack, beforeAll);
 
   /** Waits (at most 5 s) until the tenant holds a project of this name. */
   const applied = (tenantId: string, name: string) =>
@@ -31,9 +25,9 @@ describe('Commands published by someone other than the gateway', () => {
 
   it('should apply a correctly signed command (the control case)', async () => {
     const name = `signed-${randomUUID()}`;
-    broker.publishSigned(ProjectPattern.Create, { name }, { tenantId: a.tenantId });
-    await applied(a.tenantId, name);
-    expect((await projectsOf(a.tenantId)).map((p) => p.name)).toContain(name);
+    broker.publishSigned(ProjectPattern.Create, { name }, { tenantId: pair.a.tenantId });
+    await applied(pair.a.tenantId, name);
+    expect((await projectsOf(pair.a.tenantId)).map((p) => p.name)).toContain(name);
   });
 
   it.each<[string, (name: string) => void, RegExp]>([
@@ -43,7 +37,7 @@ describe('Commands published by someone other than the gateway', () => {
         broker.publish(
           ProjectPattern.Create,
           { name },
-          { headers: { [MessageHeader.TenantId]: a.tenantId, [MessageHeader.UserId]: 'u' } },
+          { headers: { [MessageHeader.TenantId]: pair.a.tenantId, [MessageHeader.UserId]: 'u' } },
         ),
       /signature missing/,
     ],
@@ -53,7 +47,7 @@ describe('Commands published by someone other than the gateway', () => {
         broker.publishSigned(
           ProjectPattern.Create,
           { name },
-          { tenantId: a.tenantId, secret: 'an-attacker-chosen-key-0123456789abcdef' },
+          { tenantId: pair.a.tenantId, secret: 'an-attacker-chosen-key-0123456789abcdef' },
         ),
       /signature invalid/,
     ],
@@ -63,7 +57,7 @@ describe('Commands published by someone other than the gateway', () => {
         broker.publishSigned(
           ProjectPattern.Create,
           { name },
-          { tenantId: a.tenantId, headers: { [MessageHeader.TenantId]: b.tenantId } },
+          { tenantId: pair.a.tenantId, headers: { [MessageHeader.TenantId]: pair.b.tenantId } },
         ),
       /signature invalid/,
     ],
@@ -73,7 +67,7 @@ describe('Commands published by someone other than the gateway', () => {
         broker.publishSigned(
           ProjectPattern.Create,
           { name: 'original' },
-          { tenantId: a.tenantId, tamperedData: { name } },
+          { tenantId: pair.a.tenantId, tamperedData: { name } },
         ),
       /signature invalid/,
     ],
@@ -83,7 +77,7 @@ describe('Commands published by someone other than the gateway', () => {
         broker.publishSigned(
           ProjectPattern.Create,
           { name },
-          { tenantId: a.tenantId, headers: { [MessageHeader.UserId]: 'admin' } },
+          { tenantId: pair.a.tenantId, headers: { [MessageHeader.UserId]: 'admin' } },
         ),
       /signature invalid/,
     ],
@@ -93,7 +87,10 @@ describe('Commands published by someone other than the gateway', () => {
         broker.publishSigned(
           ProjectPattern.Create,
           { name },
-          { tenantId: a.tenantId, headers: { [MessageHeader.Deadline]: String(Date.now() + 3_600_000) } },
+          {
+            tenantId: pair.a.tenantId,
+            headers: { [MessageHeader.Deadline]: String(Date.now() + 3_600_000) },
+          },
         ),
       /signature invalid/,
     ],
@@ -103,7 +100,7 @@ describe('Commands published by someone other than the gateway', () => {
         broker.publishSigned(
           ProjectPattern.Create,
           { name },
-          { tenantId: a.tenantId, headers: { [MessageHeader.Signature]: 'v1=AAAA' } },
+          { tenantId: pair.a.tenantId, headers: { [MessageHeader.Signature]: 'v1=AAAA' } },
         ),
       /signature invalid/,
     ],
@@ -113,7 +110,7 @@ describe('Commands published by someone other than the gateway', () => {
         broker.publishSigned(
           ProjectPattern.Create,
           { name },
-          { tenantId: a.tenantId, signedAt: Date.now() - 120_000 },
+          { tenantId: pair.a.tenantId, signedAt: Date.now() - 120_000 },
         ),
       /signature stale/,
     ],
@@ -123,21 +120,25 @@ describe('Commands published by someone other than the gateway', () => {
         broker.publishSigned(
           ProjectPattern.Create,
           { name },
-          { tenantId: a.tenantId, signedAt: Date.now() + 120_000 },
+          { tenantId: pair.a.tenantId, signedAt: Date.now() + 120_000 },
         ),
       /signature stale/,
     ],
     [
       'a signed command whose payload names another tenant',
       (name) =>
-        broker.publishSigned(ProjectPattern.Create, { name, tenantId: b.tenantId }, { tenantId: a.tenantId }),
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name, tenantId: pair.b.tenantId },
+          { tenantId: pair.a.tenantId },
+        ),
       /property tenantId should not exist/,
     ],
   ])('should dead-letter %s, with the reason, and write nothing', async (_case, publish, reason) => {
     const name = `attack-${randomUUID()}`;
     publish(name);
     expect(await broker.deadLetterReason(name)).toMatch(reason);
-    for (const tenant of [a, b]) {
+    for (const tenant of [pair.a, pair.b]) {
       expect(
         (await projectsOf(tenant.tenantId)).filter((p) => p.name === name || p.name === 'original'),
       ).toEqual([]);
@@ -152,22 +153,26 @@ describe('Commands published by someone other than the gateway', () => {
     broker.publishSigned(
       ProjectPattern.Create,
       { name },
-      { tenantId: a.tenantId, messageId, signedAt, deadline },
+      { tenantId: pair.a.tenantId, messageId, signedAt, deadline },
     );
     broker.publishSigned(
       ProjectPattern.Create,
       { name },
-      { tenantId: a.tenantId, messageId, signedAt, deadline },
+      { tenantId: pair.a.tenantId, messageId, signedAt, deadline },
     );
 
     expect(await broker.deadLetterReason(name)).toMatch(/replayed/);
-    expect((await projectsOf(a.tenantId)).filter((p) => p.name === name)).toHaveLength(1);
+    expect((await projectsOf(pair.a.tenantId)).filter((p) => p.name === name)).toHaveLength(1);
   });
 
   it('should accept the previous key during a rotation', async () => {
     const name = `rotated-${randomUUID()}`;
-    broker.publishSigned(ProjectPattern.Create, { name }, { tenantId: b.tenantId, secret: PREVIOUS_KEY });
-    await applied(b.tenantId, name);
-    expect((await projectsOf(b.tenantId)).map((p) => p.name)).toContain(name);
+    broker.publishSigned(
+      ProjectPattern.Create,
+      { name },
+      { tenantId: pair.b.tenantId, secret: PREVIOUS_KEY },
+    );
+    await applied(pair.b.tenantId, name);
+    expect((await projectsOf(pair.b.tenantId)).map((p) => p.name)).toContain(name);
   });
 });

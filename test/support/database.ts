@@ -129,15 +129,14 @@ export interface StoredProject {
   description: string | null;
 }
 
-/** What the database really holds for a tenant, read as the superuser. */
-export async function projectsOf(tenantId: string): Promise<StoredProject[]> {
-  const { rows } = await (
-    await adminPool()
-  ).query<StoredProject>(
-    'SELECT id, tenant_id, name, description FROM projects WHERE tenant_id = $1 ORDER BY created_at, id',
-    [tenantId],
-  );
-  return rows;
+/** The rows a tenant really has in a table, oldest first, read as the superuser. */
+async function rowsOf<T extends object>(table: string, columns: string, tenantId: string): Promise<T[]> {
+  const sql = `SELECT ${columns} FROM ${table} WHERE tenant_id = $1 ORDER BY created_at, id`;
+  return (await (await adminPool()).query<T>(sql, [tenantId])).rows;
+}
+
+export function projectsOf(tenantId: string): Promise<StoredProject[]> {
+  return rowsOf('projects', 'id, tenant_id, name, description', tenantId);
 }
 
 /** How many projects of any tenant have this name, read as the superuser. */
@@ -156,13 +155,6 @@ export interface StoredTask {
   updated_at: Date;
 }
 
-/** The tasks the database really holds for a tenant, read as the superuser. */
-export async function tasksOf(tenantId: string): Promise<StoredTask[]> {
-  const { rows } = await (
-    await adminPool()
-  ).query<StoredTask>(
-    'SELECT id, project_id, title, done, updated_at FROM tasks WHERE tenant_id = $1 ORDER BY created_at, id',
-    [tenantId],
-  );
-  return rows;
+export function tasksOf(tenantId: string): Promise<StoredTask[]> {
+  return rowsOf('tasks', 'id, project_id, title, done, updated_at', tenantId);
 }

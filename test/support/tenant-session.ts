@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hs256Key, signAccessToken } from '@app/auth';
 import { createTenant, TenantStatus } from './database';
+import type { Stack } from './stack';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -60,4 +61,14 @@ export async function request<T = unknown>(
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Two fresh tenants, A and B, made before each test (or once, with beforeAll) through the stack. */
+export function useTenantPair(stack: Stack, hook: typeof beforeEach = beforeEach) {
+  const pair = {} as { a: TenantSession; b: TenantSession };
+  hook(async () => {
+    pair.a = await TenantSession.create(stack.baseUrl);
+    pair.b = await TenantSession.create(stack.baseUrl);
+  });
+  return pair;
 }
