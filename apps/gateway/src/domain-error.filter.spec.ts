@@ -1,12 +1,13 @@
 import { HttpStatus, Logger } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { DomainError, ErrorCode, NotFoundError, TenantForbiddenError } from '@app/errors';
+import { DomainError, ErrorCode, NotFoundError, TenantForbiddenError, UnavailableError } from '@app/errors';
 import { DomainErrorFilter } from './domain-error.filter';
 
 function fakeReply() {
-  const reply = { status: jest.fn(), send: jest.fn() };
+  const reply = { status: jest.fn(), send: jest.fn(), header: jest.fn() };
   reply.status.mockReturnValue(reply);
   reply.send.mockReturnValue(reply);
+  reply.header.mockReturnValue(reply);
   return reply;
 }
 
@@ -42,6 +43,15 @@ describe(DomainErrorFilter.name, () => {
     expect(reply.status).toHaveBeenCalledWith(statusCode);
     expect(reply.send).toHaveBeenCalledTimes(1);
     expect(reply.send).toHaveBeenCalledWith({ statusCode, message: `message for ${code}`, error: reason });
+  });
+
+  it('should tell a 503 when to retry: the error’s own delay, or 1 s for one a worker replied', () => {
+    expect(catchWith(new UnavailableError('broker down', 5)).header).toHaveBeenCalledWith('retry-after', '5');
+    expect(catchWith(new DomainError(ErrorCode.Unavailable, 'busy')).header).toHaveBeenCalledWith(
+      'retry-after',
+      '1',
+    );
+    expect(catchWith(new NotFoundError('Project')).header).not.toHaveBeenCalled();
   });
 
   it('should cover every ErrorCode', () => {

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DomainError, ErrorCode } from '@app/errors';
+import { DomainError, ErrorCode, UnavailableError } from '@app/errors';
 
 const STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
@@ -28,10 +28,11 @@ export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): void {
     const statusCode: number = STATUS[error.code];
     if (statusCode >= 500) this.logger.warn(`${statusCode}: ${error.message}`);
-    void host
-      .switchToHttp()
-      .getResponse<FastifyReply>()
-      .status(statusCode)
-      .send({ statusCode, message: error.message, error: REASON[statusCode] });
+    const reply = host.switchToHttp().getResponse<FastifyReply>().status(statusCode);
+    if (error.code === ErrorCode.Unavailable) {
+      // Also for an `unavailable` replied by a worker, which carries no delay of its own.
+      reply.header('retry-after', String(error instanceof UnavailableError ? error.retryAfterSeconds : 1));
+    }
+    void reply.send({ statusCode, message: error.message, error: REASON[statusCode] });
   }
 }

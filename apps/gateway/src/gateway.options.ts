@@ -21,6 +21,7 @@ export function commandClientOptionsFrom(config: Config): CommandClientOptions {
     url: config.get('AMQP_URL', { infer: true }),
     queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
     timeoutMs: config.get('RPC_TIMEOUT_MS', { infer: true }),
+    maxInFlight: config.get('RPC_MAX_IN_FLIGHT', { infer: true }),
     signingSecret: config.get('MESSAGE_SIGNING_KEY', { infer: true }),
   };
 }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AsyncMicroserviceOptions } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { WorkerEnv } from '@app/config';
+import { CommandServer } from '@app/message-pipeline';
 import { assertDeadLetterQueue, commandServerOptions } from '@app/messaging';
 import { WorkerModule } from './worker.module';
 
@@ -10,12 +11,15 @@ import { WorkerModule } from './worker.module';
 export async function createWorker(): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(WorkerModule, {
     inject: [ConfigService],
-    useFactory: (config: ConfigService<WorkerEnv, true>) =>
-      commandServerOptions({
-        url: config.get('AMQP_URL', { infer: true }),
-        queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
-        prefetch: config.get('WORKER_PREFETCH', { infer: true }),
-      }),
+    useFactory: (config: ConfigService<WorkerEnv, true>) => ({
+      strategy: new CommandServer(
+        commandServerOptions({
+          url: config.get('AMQP_URL', { infer: true }),
+          queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
+          prefetch: config.get('WORKER_PREFETCH', { infer: true }),
+        }).options,
+      ),
+    }),
   });
   const config = app.get<ConfigService<WorkerEnv, true>>(ConfigService);
   // Declared before consuming: until the dead-letter queue exists, rejected messages are lost.

@@ -4,6 +4,8 @@ import type { BrokerOptions } from '@app/messaging';
 export interface CommandClientOptions extends BrokerOptions {
   /** How long a caller waits for the worker; also each command's AMQP expiration. */
   timeoutMs: number;
+  /** Commands waited on at once; past it, callers get 503 at once. */
+  maxInFlight: number;
   /** HMAC key the gateway signs every command with (not the JWT secret). */
   signingSecret: string;
 }

@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ClientProxy, RmqRecordBuilder } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
-import { DomainError, ErrorCode } from '@app/errors';
+import { firstValueFrom, Subscription, timeout, TimeoutError } from 'rxjs';
+import { UnavailableError } from '@app/errors';
 import { isRpcErrorBody, MessageHeader, toDomainError } from '@app/messaging';
 import { MessageSigner } from '@app/signing';
 import { TenantContextService } from '@app/tenancy';
@@ -11,48 +11,84 @@ import { COMMAND_CLIENT_OPTIONS, CommandClientOptions } from './command-client.o
 /** The RMQ ClientProxy the commands go through; exported for the gateway's broker health check. */
 export const COMMAND_TRANSPORT = Symbol('COMMAND_TRANSPORT');
 
+// What a caller is told to wait before trying again.
+const BROKER_RETRY_AFTER_S = 5;
+const BUSY_RETRY_AFTER_S = 1;
+
+// Strings a worker's Nest server replies with when it has no handler for the pattern (version skew
+// or a bug: ours, so a 500). Every other string comes from the client itself: the broker connection
+// is gone (Nest rejects with 'Error: Connection lost. Trying to reconnect...').
+const NO_HANDLER = /^(There is no matching message handler|An unsupported message was received)/;
+
 /**
  * Sends a command to the workers and waits for the answer. The tenant goes into signed headers,
  * from CLS only; a resource's HTTP controller calls `send(pattern, payload)` and nothing else.
+ * A fault of the broker or the workers is a 503 with a delay to retry after, never a 500.
  */
 @Injectable()
-export class CommandClient {
-  private readonly timeoutMs: number;
+export class CommandClient implements OnModuleDestroy {
+  private inFlight = 0;
+  private brokerDown = false;
+  private readonly statusSubscription: Subscription;
 
   constructor(
     @Inject(COMMAND_TRANSPORT) private readonly transport: ClientProxy,
-    @Inject(COMMAND_CLIENT_OPTIONS) options: CommandClientOptions,
+    @Inject(COMMAND_CLIENT_OPTIONS) private readonly options: CommandClientOptions,
     private readonly tenantContext: TenantContextService,
     private readonly signer: MessageSigner,
   ) {
-    this.timeoutMs = options.timeoutMs;
+    // RmqStatus is a const enum, which per-file compilers (swc) cannot inline: compare strings.
+    this.statusSubscription = transport.status.subscribe((status: string) => {
+      this.brokerDown = status === 'disconnected' || status === 'blocked';
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.statusSubscription.unsubscribe();
   }
 
   async send<T>(pattern: string, data: object): Promise<T> {
     const record = this.record(pattern, data);
-    try {
-      return await firstValueFrom(this.transport.send<T>(pattern, record).pipe(timeout(this.timeoutMs)));
-    } catch (err) {
-      if (err instanceof TimeoutError) {
-        throw new DomainError(
-          ErrorCode.Unavailable,
-          `The worker did not answer within ${this.timeoutMs} ms; the request may or may not have been applied`,
-        );
-      }
-      // Replies from a worker are an error body or (from Nest itself) a string; anything else is the
-      // transport failing (broker down, channel closed) before a worker saw the message.
-      if (!isRpcErrorBody(err) && typeof err !== 'string') {
-        throw new DomainError(ErrorCode.Unavailable, 'The message broker is unavailable');
-      }
-      throw toDomainError(err);
+    // Fail at once rather than queue behind a broker that is down or has blocked publishers
+    // (a memory or disk alarm), or behind more waiting callers than the bound.
+    if (this.brokerDown) throw this.brokerUnavailable();
+    if (this.inFlight >= this.options.maxInFlight) {
+      throw new UnavailableError('Too many requests are waiting for the workers', BUSY_RETRY_AFTER_S);
     }
+    this.inFlight += 1;
+    try {
+      return await firstValueFrom(
+        this.transport.send<T>(pattern, record).pipe(timeout(this.options.timeoutMs)),
+      );
+    } catch (err) {
+      throw this.failure(err);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private failure(err: unknown): Error {
+    if (err instanceof TimeoutError) {
+      return new UnavailableError(
+        `The worker did not answer within ${this.options.timeoutMs} ms; the request may or may not have been applied`,
+      );
+    }
+    // A worker's answer: an error body, or Nest's own string for a pattern it has no handler for.
+    if (isRpcErrorBody(err) || (typeof err === 'string' && NO_HANDLER.test(err))) return toDomainError(err);
+    // Anything else is the transport failing (connection lost, channel closed, publish not
+    // confirmed) before a worker saw the message.
+    return this.brokerUnavailable();
+  }
+
+  private brokerUnavailable(): UnavailableError {
+    return new UnavailableError('The message broker is unavailable', BROKER_RETRY_AFTER_S);
   }
 
   private record(pattern: string, data: object) {
     const { tenantId, userId, correlationId } = this.tenantContext.require();
     const now = Date.now();
     const messageId = randomUUID();
-    const deadline = String(now + this.timeoutMs);
+    const deadline = String(now + this.options.timeoutMs);
     const signature = this.signer.sign({
       tenantId,
       userId,
@@ -73,7 +109,7 @@ export class CommandClient {
           [MessageHeader.Signature]: signature,
         },
         // A message nobody picked up before the caller gave up expires (to the dead-letter queue).
-        expiration: this.timeoutMs,
+        expiration: this.options.timeoutMs,
         messageId,
         timestamp: Math.floor(now / 1000),
         contentType: 'application/json',

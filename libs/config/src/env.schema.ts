@@ -79,6 +79,8 @@ export const gatewayEnvSchema = base
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('0.0.0.0'),
     RPC_TIMEOUT_MS: positiveInt.default(5000),
+    // Commands the gateway waits on at once; past it, 503 rather than an ever longer queue.
+    RPC_MAX_IN_FLIGHT: positiveInt.default(1024),
     BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
     // With a JWKS endpoint, tokens are RS256/ES256 from an identity provider and JWT_SECRET is unused.
     JWT_JWKS_URI: z

@@ -36,6 +36,7 @@ describe(parseEnv.name, () => {
         PORT: 3000,
         HOST: '0.0.0.0',
         RPC_TIMEOUT_MS: 5000,
+        RPC_MAX_IN_FLIGHT: 1024,
         BODY_LIMIT_BYTES: 64 * 1024,
         JWT_SECRET: DEV_JWT_SECRET,
         JWT_CLOCK_TOLERANCE_S: 5,

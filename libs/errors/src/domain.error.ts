@@ -46,3 +46,13 @@ export class TenantForbiddenError extends DomainError {
     super(ErrorCode.TenantForbidden, 'Tenant is unknown or suspended');
   }
 }
+
+/** A dependency is down, slow or saturated: the caller may retry after `retryAfterSeconds`. */
+export class UnavailableError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(ErrorCode.Unavailable, message);
+  }
+}

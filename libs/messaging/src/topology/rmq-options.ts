@@ -30,7 +30,9 @@ function commandQueue(broker: BrokerOptions) {
 }
 
 /** Worker side: manual acks (Nest defaults to auto-ack) and a bounded prefetch. */
-export function commandServerOptions(broker: BrokerOptions & { prefetch: number }): RmqOptions {
+export function commandServerOptions(
+  broker: BrokerOptions & { prefetch: number },
+): RmqOptions & { options: NonNullable<RmqOptions['options']> } {
   return {
     transport: Transport.RMQ,
     options: { ...commandQueue(broker), noAck: false, prefetchCount: broker.prefetch },
