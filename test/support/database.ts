@@ -25,6 +25,8 @@ export function adminPool(): Promise<Pool> {
 
 async function superuserPool(url: string): Promise<Pool> {
   const pool = new Pool({ connectionString: url, max: 2 });
+  // A fault test may stop PostgreSQL: an idle client it kills must not fail the run.
+  pool.on('error', () => undefined);
   const { rows } = await pool.query<{ rolsuper: boolean }>(
     'SELECT rolsuper FROM pg_roles WHERE rolname = current_user',
   );
@@ -38,7 +40,10 @@ async function superuserPool(url: string): Promise<Pool> {
  * pooled session.
  */
 export function runtimePool(): Pool {
-  runtime ??= new Pool({ connectionString: readTestEnv().runtimeUrl, max: 1 });
+  if (!runtime) {
+    runtime = new Pool({ connectionString: readTestEnv().runtimeUrl, max: 1 });
+    runtime.on('error', () => undefined);
+  }
   return runtime;
 }
 

@@ -4,7 +4,7 @@ import { AsyncMicroserviceOptions } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { WorkerEnv } from '@app/config';
 import { CommandServer } from '@app/message-pipeline';
-import { assertDeadLetterQueue, commandServerOptions } from '@app/messaging';
+import { assertWorkerQueues, commandServerOptions } from '@app/messaging';
 import { WorkerModule } from './worker.module';
 
 /** Builds the worker, ready to listen; tests call this too. */
@@ -22,8 +22,9 @@ export async function createWorker(): Promise<INestMicroservice> {
     }),
   });
   const config = app.get<ConfigService<WorkerEnv, true>>(ConfigService);
-  // Declared before consuming: until the dead-letter queue exists, rejected messages are lost.
-  await assertDeadLetterQueue(
+  // Declared before consuming: until the dead-letter queue exists, rejected messages are lost;
+  // until the retry ladder exists, retried ones are.
+  await assertWorkerQueues(
     config.get('AMQP_URL', { infer: true }),
     config.get('QUEUE_PREFIX', { infer: true }),
   );

@@ -21,5 +21,7 @@ export function messagePipelineOptionsFrom(config: Config): MessagePipelineOptio
     queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
     signingSecrets: [config.get('MESSAGE_SIGNING_KEY', { infer: true }), ...(previous ? [previous] : [])],
     maxAgeMs: config.get('MESSAGE_MAX_AGE_MS', { infer: true }),
+    retryAttempts: config.get('WORKER_RETRY_ATTEMPTS', { infer: true }),
+    retryBaseDelayMs: config.get('WORKER_RETRY_BASE_MS', { infer: true }),
   };
 }

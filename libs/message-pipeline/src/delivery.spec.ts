@@ -84,4 +84,31 @@ describe(Delivery.name, () => {
     expect(sendToQueue).toHaveBeenCalledTimes(1);
     expect(ack).toHaveBeenCalledTimes(1);
   });
+
+  it('should park a retry copy with the next attempt, its reply address and a delay, then ack', () => {
+    const { channel, ack, sendToQueue } = fakeChannel();
+    const delivery = new Delivery(channel, message, DLQ);
+
+    expect(delivery.attempt).toBe(1);
+    delivery.retryLater('test.commands.retry.1', 250);
+
+    const [queue, content, options] = sendToQueue.mock.calls[0];
+    expect([queue, content]).toEqual(['test.commands.retry.1', message.content]);
+    expect(options).toMatchObject({
+      persistent: true,
+      messageId: 'm-1',
+      replyTo: 'reply',
+      expiration: '250',
+      headers: { 'x-tenant-id': 'abc', 'x-attempt': 2 },
+    });
+    expect(ack).toHaveBeenCalledWith(message);
+    expect(delivery.isSettled).toBe(true);
+  });
+
+  it('should read the attempt of a retried copy, and treat junk as the first', () => {
+    const { channel } = fakeChannel();
+    const copy = (attempt: unknown) =>
+      new Delivery(channel, { ...message, properties: { headers: { 'x-attempt': attempt } } } as never, DLQ);
+    expect([copy(3).attempt, copy('x').attempt, copy(-1).attempt]).toEqual([3, 1, 1]);
+  });
 });

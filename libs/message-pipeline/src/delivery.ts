@@ -27,16 +27,47 @@ export class Delivery {
    * only say "rejected"), then acks the original. A crash between the two leaves a duplicate in
    * the dead-letter queue, never a lost message.
    */
-  deadLetter(reason: string): void {
+  deadLetter(reason: string, headers: Record<string, unknown> = {}): void {
     if (!this.settle()) return;
+    this.moveTo(this.deadLetterQueue, { [MessageHeader.DeadLetterReason]: reason, ...headers });
+  }
+
+  /** Which attempt this delivery is: 1 for the original, n for its (n - 1)th retried copy. */
+  get attempt(): number {
+    const attempt = Number((this.message.properties.headers ?? {})[MessageHeader.Attempt] ?? 1);
+    return Number.isSafeInteger(attempt) && attempt >= 1 ? attempt : 1;
+  }
+
+  /**
+   * Parks a copy in a delay queue for `delayMs`, after which RabbitMQ routes it back to the command
+   * queue as the next attempt, with its reply address and correlation id, so the caller still
+   * waiting gets the retried attempt's answer. Then acks the original.
+   */
+  retryLater(queue: string, delayMs: number): void {
+    if (!this.settle()) return;
+    const { replyTo } = this.message.properties as { replyTo?: string };
+    this.moveTo(
+      queue,
+      { [MessageHeader.Attempt]: this.attempt + 1 },
+      { expiration: String(delayMs), replyTo },
+    );
+  }
+
+  /** Copies the message to another queue with extra headers, then acks the original. */
+  private moveTo(
+    queue: string,
+    headers: Record<string, unknown>,
+    extra: { expiration?: string; replyTo?: string } = {},
+  ): void {
     const { properties, content } = this.message;
-    this.channel.sendToQueue(this.deadLetterQueue, content, {
+    this.channel.sendToQueue(queue, content, {
       persistent: true,
       contentType: properties.contentType as string | undefined,
       messageId: properties.messageId as string | undefined,
       correlationId: properties.correlationId as string | undefined,
       timestamp: properties.timestamp as number | undefined,
-      headers: { ...(properties.headers ?? {}), [MessageHeader.DeadLetterReason]: reason },
+      headers: { ...(properties.headers ?? {}), ...headers },
+      ...extra,
     });
     this.channel.ack(this.message);
   }

@@ -11,16 +11,20 @@ import { Reflector } from '@nestjs/core';
 import { RmqContext, RpcException } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { ClsService } from 'nestjs-cls';
-import { from, lastValueFrom, Observable } from 'rxjs';
-import { TenantTransaction } from '@app/database';
+import { from, lastValueFrom, mergeMap, NEVER, Observable, of } from 'rxjs';
+import { isTransientDatabaseError, TenantTransaction } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
-import { RejectedMessageError, RpcErrorBody } from '@app/messaging';
+import { MessageHeader, RejectedMessageError, retryQueueName, RpcErrorBody } from '@app/messaging';
 import { MessageAuthenticator, MessagePacket } from '@app/signing';
 import { TenantContextService } from '@app/tenancy';
 import { COMMAND_PAYLOAD } from './command.decorator';
 import { Delivery } from './delivery';
 import { assertNotExpired, readIdentity } from './message-identity';
-import { DEAD_LETTER_QUEUE } from './message-pipeline.options';
+import {
+  DEAD_LETTER_QUEUE,
+  MESSAGE_PIPELINE_OPTIONS,
+  MessagePipelineOptions,
+} from './message-pipeline.options';
 import { validatePayload } from './payload-validation';
 
 class UndeclaredPayloadError extends Error {
@@ -29,6 +33,9 @@ class UndeclaredPayloadError extends Error {
     this.name = 'UndeclaredPayloadError';
   }
 }
+
+// A retried message is answered by its next attempt: this one must send no reply at all.
+const NO_REPLY = Symbol('no reply');
 
 /** One message on its way through the pipeline. */
 interface Inbound {
@@ -56,6 +63,7 @@ export class MessagePipeline implements NestInterceptor {
     private readonly tenantTransaction: TenantTransaction,
     private readonly authenticator: MessageAuthenticator,
     @Inject(DEAD_LETTER_QUEUE) private readonly deadLetterQueue: string,
+    @Inject(MESSAGE_PIPELINE_OPTIONS) private readonly options: MessagePipelineOptions,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -71,7 +79,10 @@ export class MessagePipeline implements NestInterceptor {
       payloadType: this.reflector.get<Type<object> | undefined>(COMMAND_PAYLOAD, context.getHandler()),
       args: context.getArgs<unknown[]>(),
     };
-    return from(this.cls.run(() => this.handle(inbound, next)));
+    // NEVER, not EMPTY: Nest would answer a completed stream with an empty reply.
+    return from(this.cls.run(() => this.handle(inbound, next))).pipe(
+      mergeMap((result) => (result === NO_REPLY ? NEVER : of(result))),
+    );
   }
 
   private async handle(inbound: Inbound, next: CallHandler): Promise<unknown> {
@@ -84,6 +95,7 @@ export class MessagePipeline implements NestInterceptor {
         lastValueFrom<unknown, null>(next.handle(), { defaultValue: null }),
       );
     } catch (err) {
+      if (this.retryLater(delivery, err)) return NO_REPLY;
       throw new RpcException(this.settleFailure(packet.pattern, delivery, err));
     }
     // Outside the try: the work is committed, so a failing ack must not be reported as a failure.
@@ -103,6 +115,24 @@ export class MessagePipeline implements NestInterceptor {
     return validatePayload(payloadType, packet.data);
   }
 
+  /**
+   * A transient database failure (the transaction rolled back) is tried again later through the
+   * retry ladder, with exponential backoff and jitter, until the attempts run out. The deadline
+   * header still holds: an attempt that comes back too late is refused before BEGIN.
+   */
+  private retryLater(delivery: Delivery, err: unknown): boolean {
+    const { attempt } = delivery;
+    if (!isTransientDatabaseError(err) || attempt >= this.options.retryAttempts) return false;
+    const backoff = this.options.retryBaseDelayMs * 2 ** (attempt - 1);
+    const delayMs = Math.round(backoff * (0.5 + Math.random() / 2));
+    const messageId = delivery.message.properties.messageId as string | undefined;
+    // The copy carries the same message id: it is a retry, not a replay.
+    if (messageId) this.authenticator.forget(messageId);
+    delivery.retryLater(retryQueueName(this.options.queuePrefix, attempt), delayMs);
+    this.logger.warn(`Retrying in ${delayMs} ms (attempt ${attempt + 1}): ${errorName(err)}`);
+    return true;
+  }
+
   private settleFailure(pattern: string, delivery: Delivery, err: unknown): RpcErrorBody {
     if (err instanceof DomainError) {
       // An answer, not a fault: the transaction rolled back and the caller gets the error.
@@ -115,6 +145,13 @@ export class MessagePipeline implements NestInterceptor {
       this.logger.warn(`${pattern} dead-lettered: ${err.message} (correlation ${correlationId || 'none'})`);
       return { code: ErrorCode.InvalidInput, message: err.message };
     }
+    if (isTransientDatabaseError(err)) {
+      delivery.deadLetter(`transient error: ${errorName(err)}`, {
+        [MessageHeader.Attempt]: delivery.attempt,
+      });
+      this.logger.warn(`${pattern} dead-lettered after ${delivery.attempt} attempts: ${errorName(err)}`);
+      return { code: ErrorCode.Unavailable, message: 'The database is unavailable; try again later' };
+    }
     delivery.deadLetter(`unexpected error: ${err instanceof Error ? err.name : typeof err}`);
     this.logger.error(
       `${pattern} dead-lettered after an unexpected error (correlation ${correlationId || 'none'})`,
@@ -122,4 +159,8 @@ export class MessagePipeline implements NestInterceptor {
     );
     return { code: ErrorCode.Internal, message: 'The worker failed to handle the request' };
   }
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
 }

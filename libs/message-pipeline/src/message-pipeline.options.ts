@@ -7,6 +7,10 @@ export interface MessagePipelineOptions {
   signingSecrets: string[];
   /** Signed commands older than this are refused; message ids are remembered this long. */
   maxAgeMs: number;
+  /** Tries of a message that fails for a transient database error, the first included. */
+  retryAttempts: number;
+  /** Delay before the first retry; each next one doubles, with jitter. */
+  retryBaseDelayMs: number;
 }
 
 export const {

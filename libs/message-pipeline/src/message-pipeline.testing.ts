@@ -21,6 +21,7 @@ export const PATTERN = 'projects.create.v1';
 
 const KEY = signingKey('unit-test-message-signing-key-0123456789');
 export const OTHER_KEY = signingKey('another-message-signing-key-0123456789!!');
+export const RETRY_ATTEMPTS = 3;
 export const DLQ = 'test.commands.dlq';
 const DATA = { name: 'Apollo' };
 
@@ -151,10 +152,29 @@ export function setup(
     tenantTransaction,
     sharedAuthenticator,
     DLQ,
+    {
+      queuePrefix: 'test.',
+      signingSecrets: [],
+      maxAgeMs: 60_000,
+      retryAttempts: RETRY_ATTEMPTS,
+      retryBaseDelayMs: 100,
+    },
   );
   const result = (): Promise<unknown> => lastValueFrom(interceptor.intercept(context, next));
+  /** What the interceptor emits within a moment: nothing at all for a message it retries. */
+  const emitted = async (): Promise<unknown[]> => {
+    const values: unknown[] = [];
+    const subscription = interceptor.intercept(context, next).subscribe({
+      next: (v) => values.push(v),
+      error: (e: unknown) => values.push(e),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    subscription.unsubscribe();
+    return values;
+  };
   return {
     result,
+    emitted,
     events,
     ack,
     nack,

@@ -54,4 +54,9 @@ export class MessageAuthenticator {
     if (Math.abs(now - signedAt) > this.options.maxAgeMs) throw new RejectedMessageError('signature stale');
     if (!this.replays.firstSighting(messageId, now)) throw new RejectedMessageError('message id replayed');
   }
+
+  /** A message that failed for a transient reason and will come back: not a replay then. */
+  forget(messageId: string): void {
+    this.replays.forget(messageId);
+  }
 }

@@ -16,6 +16,11 @@ export class ReplayGuard {
     return true;
   }
 
+  /** Lets the id through once more: its message was retried, not processed. */
+  forget(messageId: string): void {
+    this.seen.delete(messageId);
+  }
+
   private evict(now: number): void {
     // Insertion order is expiry order (constant window), so stop at the first live entry.
     for (const [id, expiresAt] of this.seen) {

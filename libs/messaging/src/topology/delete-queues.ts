@@ -1,5 +1,5 @@
 import { connect } from 'amqplib';
-import { queueNames } from './queues';
+import { allQueueNames } from './queues';
 
 /**
  * Deletes every queue of a prefix (test runs, benchmarks); a queue never declared is not an error.
@@ -8,7 +8,7 @@ import { queueNames } from './queues';
 export async function deleteQueues(amqpUrl: string, prefix: string): Promise<void> {
   const connection = await connect(amqpUrl);
   try {
-    for (const name of Object.values(queueNames(prefix))) {
+    for (const name of allQueueNames(prefix)) {
       // A channel per queue: a broker that refuses to delete a missing queue closes the channel.
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);

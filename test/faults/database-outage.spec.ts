@@ -1,0 +1,57 @@
+// Fault: PostgreSQL stops for a few seconds while tenants keep creating projects. The worker must
+// retry through its delay queues rather than dead-letter: no 500, nothing answered 201 lost, and
+// no transient error in the dead-letter queue.
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { MessageHeader } from '@app/messaging';
+import { useBroker } from '../support/broker';
+import { expectNoHarm, underFault } from '../support/fault-stream';
+import { useStack } from '../support/stack';
+import { TenantSession } from '../support/tenant-session';
+
+const OUTAGE_MS = 3_000;
+
+function pgctl(command: 'stop' | 'start'): void {
+  const version = readdirSync('/etc/postgresql')[0];
+  const mode = command === 'stop' ? ['-m', 'fast'] : [];
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', command, ...mode], {
+    stdio: 'ignore',
+    timeout: 60_000,
+  });
+}
+
+describe('A database outage', () => {
+  const stack = useStack();
+  const broker = useBroker();
+
+  it('should retry, not dead-letter: no 500, nothing lost, no transient error in the dead-letter queue', async () => {
+    const tenants = await Promise.all([1, 2, 3, 4].map(() => TenantSession.create(stack.baseUrl)));
+    const outcome = await underFault(tenants, async () => {
+      try {
+        pgctl('stop');
+        await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+      } finally {
+        // Restored whatever happened above; underFault then waits until the stack serves again.
+        pgctl('start');
+      }
+    });
+    const reasons: string[] = [];
+    for (
+      let m = await broker.channel.get(broker.queues.deadLetter);
+      m;
+      m = await broker.channel.get(broker.queues.deadLetter)
+    ) {
+      reasons.push(
+        String(
+          m.properties.headers?.[MessageHeader.DeadLetterReason] ??
+            m.properties.headers?.['x-death']?.[0]?.reason,
+        ),
+      );
+    }
+    console.log('database outage', { ...outcome.tally, deadLettered: reasons.length });
+
+    expectNoHarm(outcome);
+    // Only commands whose caller had already given up may be dead-lettered; none for the fault itself.
+    expect(reasons.filter((r) => !/deadline passed|expired/.test(r))).toEqual([]);
+  }, 90_000);
+});
