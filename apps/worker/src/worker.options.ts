@@ -12,6 +12,8 @@ export function databaseOptionsFrom(config: Config): DatabaseOptions {
     poolSize: config.get('DATABASE_POOL_SIZE', { infer: true }),
     applicationName: 'tenantry-worker',
     tenantStatusTtlMs: config.get('TENANT_STATUS_TTL_MS', { infer: true }),
+    statementTimeoutMs: config.get('DATABASE_STATEMENT_TIMEOUT_MS', { infer: true }),
+    lockTimeoutMs: config.get('DATABASE_LOCK_TIMEOUT_MS', { infer: true }),
   };
 }
 

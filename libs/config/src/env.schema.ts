@@ -106,6 +106,9 @@ export const workerEnvSchema = base
   .extend({
     DATABASE_URL: postgresUrl.default(DEFAULT_DATABASE_URL),
     DATABASE_POOL_SIZE: positiveInt.default(10),
+    // Bounds on each tenant transaction's statements and lock waits; past them, the worker retries.
+    DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(5000),
+    DATABASE_LOCK_TIMEOUT_MS: positiveInt.default(1000),
     // Messages in flight per worker; near the pool size so messages do not queue for connections.
     WORKER_PREFETCH: positiveInt.default(10),
     TENANT_STATUS_TTL_MS: z.coerce.number().int().min(0).default(5000),

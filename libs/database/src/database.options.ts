@@ -8,6 +8,10 @@ export interface DatabaseOptions {
   applicationName: string;
   /** How long a tenant's active/suspended status is cached; bounds how long a suspension takes to bite. */
   tenantStatusTtlMs: number;
+  /** Longest a statement of a tenant transaction may run (statement_timeout). */
+  statementTimeoutMs: number;
+  /** Longest it may wait for a lock (lock_timeout). */
+  lockTimeoutMs: number;
 }
 
 export const { ConfigurableModuleClass: DatabaseModuleBase, MODULE_OPTIONS_TOKEN: DATABASE_OPTIONS } =
