@@ -8,6 +8,7 @@ const STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.InvalidInput]: HttpStatus.BAD_REQUEST,
   [ErrorCode.TenantForbidden]: HttpStatus.FORBIDDEN,
   [ErrorCode.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.IdempotencyMismatch]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
@@ -16,6 +17,7 @@ const REASON: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  422: 'Unprocessable Entity',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

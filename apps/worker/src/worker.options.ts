@@ -14,6 +14,7 @@ export function databaseOptionsFrom(config: Config): DatabaseOptions {
     tenantStatusTtlMs: config.get('TENANT_STATUS_TTL_MS', { infer: true }),
     statementTimeoutMs: config.get('DATABASE_STATEMENT_TIMEOUT_MS', { infer: true }),
     lockTimeoutMs: config.get('DATABASE_LOCK_TIMEOUT_MS', { infer: true }),
+    inboxRetentionMs: config.get('IDEMPOTENCY_TTL_HOURS', { infer: true }) * 3_600_000,
   };
 }
 

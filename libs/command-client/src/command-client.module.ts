@@ -1,4 +1,5 @@
 import { Inject, Module, OnModuleDestroy } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
 import { commandClientOptions } from '@app/messaging';
 import { MESSAGE_SIGNING_KEY, MessageSigner, signingKey } from '@app/signing';
@@ -8,6 +9,7 @@ import {
   CommandClientOptions,
 } from './command-client.options';
 import { COMMAND_TRANSPORT, CommandClient } from './command.client';
+import { IdempotencyKeyInterceptor } from './idempotency-key.interceptor';
 
 /** The gateway's way to the workers: `CommandClientModule.forRootAsync({ inject, useFactory })`. */
 @Module({
@@ -24,6 +26,7 @@ import { COMMAND_TRANSPORT, CommandClient } from './command.client';
     },
     MessageSigner,
     CommandClient,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyKeyInterceptor },
   ],
   exports: [CommandClient, COMMAND_TRANSPORT],
 })

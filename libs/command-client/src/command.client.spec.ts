@@ -6,6 +6,7 @@ import { DomainError, ErrorCode, UnavailableError } from '@app/errors';
 import { MessageSigner, signingKey } from '@app/signing';
 import { TenantContextService } from '@app/tenancy';
 import { CommandClient } from './command.client';
+import { messageIdFor } from './idempotency-key';
 
 const TENANT = '77777777-7777-4777-8777-777777777777';
 
@@ -20,6 +21,7 @@ function setup(reply: () => Observable<unknown>, maxInFlight = 10) {
     { url: 'amqp://x', queuePrefix: '', timeoutMs: 200, maxInFlight, signingSecret: 's' },
     tenantContext,
     new MessageSigner(signingKey('unit-test-signing-key-0123456789abcdef')),
+    cls,
   );
   const asTenant = <T>(work: () => Promise<T>) =>
     cls.run(() => {
@@ -103,5 +105,27 @@ describe(CommandClient.name, () => {
     // Taken this time: it waits for the worker, and times out like any unanswered command.
     const later = await failure(asTenant(() => client.send('projects.create.v1', {})));
     expect(later.message).toMatch(/did not answer within/);
+  });
+
+  it('should send a command under an Idempotency-Key with the id the key and tenant give', async () => {
+    const { client, send, asTenant } = setup(() => of('ok'));
+    const cls = (client as unknown as { cls: ClsService }).cls;
+    const idOf = () => (send.mock.calls.at(-1)?.[1] as { options: { messageId: string } }).options.messageId;
+
+    await asTenant(() => client.send('projects.create.v1', {}));
+    const fresh = idOf();
+    await asTenant(() => {
+      cls.set('idempotencyKey', 'order-42');
+      return client.send('projects.create.v1', {});
+    });
+    const keyed = idOf();
+    await asTenant(() => {
+      cls.set('idempotencyKey', 'order-42');
+      return client.send('projects.create.v1', {});
+    });
+
+    expect(keyed).toBe(messageIdFor(TENANT, 'order-42'));
+    expect(idOf()).toBe(keyed);
+    expect(fresh).not.toBe(keyed);
   });
 });

@@ -5,7 +5,9 @@ import { firstValueFrom, Subscription, timeout, TimeoutError } from 'rxjs';
 import { UnavailableError } from '@app/errors';
 import { isRpcErrorBody, MessageHeader, toDomainError } from '@app/messaging';
 import { MessageSigner } from '@app/signing';
+import { ClsService } from 'nestjs-cls';
 import { TenantContextService } from '@app/tenancy';
+import { IDEMPOTENCY_KEY, messageIdFor } from './idempotency-key';
 import { COMMAND_CLIENT_OPTIONS, CommandClientOptions } from './command-client.options';
 
 /** The RMQ ClientProxy the commands go through; exported for the gateway's broker health check. */
@@ -36,6 +38,7 @@ export class CommandClient implements OnModuleDestroy {
     @Inject(COMMAND_CLIENT_OPTIONS) private readonly options: CommandClientOptions,
     private readonly tenantContext: TenantContextService,
     private readonly signer: MessageSigner,
+    private readonly cls: ClsService,
   ) {
     // RmqStatus is a const enum, which per-file compilers (swc) cannot inline: compare strings.
     this.statusSubscription = transport.status.subscribe((status: string) => {
@@ -87,7 +90,10 @@ export class CommandClient implements OnModuleDestroy {
   private record(pattern: string, data: object) {
     const { tenantId, userId, correlationId } = this.tenantContext.require();
     const now = Date.now();
-    const messageId = randomUUID();
+    // Under an Idempotency-Key the id is the key's, so the worker's inbox answers a retry with the
+    // first attempt's reply; otherwise every command is new.
+    const key = this.cls.isActive() ? this.cls.get<string | undefined>(IDEMPOTENCY_KEY) : undefined;
+    const messageId = key === undefined ? randomUUID() : messageIdFor(tenantId, key);
     const deadline = String(now + this.options.timeoutMs);
     const signature = this.signer.sign({
       tenantId,

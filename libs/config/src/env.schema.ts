@@ -109,6 +109,8 @@ export const workerEnvSchema = base
     // Bounds on each tenant transaction's statements and lock waits; past them, the worker retries.
     DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(5000),
     DATABASE_LOCK_TIMEOUT_MS: positiveInt.default(1000),
+    // How long a message id (and so an Idempotency-Key) is remembered by the worker's inbox.
+    IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
     // Messages in flight per worker; near the pool size so messages do not queue for connections.
     WORKER_PREFETCH: positiveInt.default(10),
     TENANT_STATUS_TTL_MS: z.coerce.number().int().min(0).default(5000),

@@ -4,6 +4,7 @@ import { TransactionalAdapterPrisma } from '@nestjs-cls/transactional-adapter-pr
 import { ClsService } from 'nestjs-cls';
 import { TenantContextService } from '@app/tenancy';
 import { PrismaService } from './client/prisma.service';
+import { Inbox } from './client/inbox';
 import { createTenantPrismaClient } from './client/tenant-prisma.client';
 import { TenantStatusService } from './client/tenant-status.service';
 import { TenantTransaction } from './client/tenant-transaction';
@@ -35,12 +36,13 @@ export function transactionalClsPlugin(): ClsPluginTransactional {
     RuntimeSafetyCheck,
     TenantStatusService,
     TenantTransaction,
+    Inbox,
     {
       provide: TENANT_PRISMA,
       inject: [PrismaService, TransactionHost, ClsService, TenantContextService],
       useFactory: createTenantPrismaClient,
     },
   ],
-  exports: [PrismaService, TenantTransaction, TENANT_PRISMA],
+  exports: [PrismaService, TenantTransaction, TENANT_PRISMA, Inbox],
 })
 export class DatabaseModule extends DatabaseModuleBase {}

@@ -12,6 +12,8 @@ export interface DatabaseOptions {
   statementTimeoutMs: number;
   /** Longest it may wait for a lock (lock_timeout). */
   lockTimeoutMs: number;
+  /** How long the inbox remembers a message id, and so how long an Idempotency-Key replays. */
+  inboxRetentionMs: number;
 }
 
 export const { ConfigurableModuleClass: DatabaseModuleBase, MODULE_OPTIONS_TOKEN: DATABASE_OPTIONS } =

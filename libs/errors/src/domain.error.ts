@@ -8,6 +8,7 @@ export const ErrorCode = {
   InvalidInput: 'invalid_input',
   TenantForbidden: 'tenant_forbidden',
   Unavailable: 'unavailable',
+  IdempotencyMismatch: 'idempotency_mismatch',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -54,5 +55,12 @@ export class UnavailableError extends DomainError {
     readonly retryAfterSeconds = 1,
   ) {
     super(ErrorCode.Unavailable, message);
+  }
+}
+
+/** A message id (an Idempotency-Key) reused for a different request. */
+export class IdempotencyMismatchError extends DomainError {
+  constructor() {
+    super(ErrorCode.IdempotencyMismatch, 'This Idempotency-Key was used for a different request');
   }
 }

@@ -12,11 +12,12 @@ import { RmqContext, RpcException } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { ClsService } from 'nestjs-cls';
 import { from, lastValueFrom, mergeMap, NEVER, Observable, of } from 'rxjs';
-import { isTransientDatabaseError, TenantTransaction } from '@app/database';
-import { DomainError, ErrorCode } from '@app/errors';
+import { createHash } from 'node:crypto';
+import { Inbox, isTransientDatabaseError, TenantTransaction } from '@app/database';
+import { DomainError, ErrorCode, IdempotencyMismatchError } from '@app/errors';
 import { MessageHeader, RejectedMessageError, retryQueueName, RpcErrorBody } from '@app/messaging';
 import { MessageAuthenticator, MessagePacket } from '@app/signing';
-import { TenantContextService } from '@app/tenancy';
+import { isUuid, TenantContextService } from '@app/tenancy';
 import { COMMAND_PAYLOAD } from './command.decorator';
 import { Delivery } from './delivery';
 import { assertNotExpired, readIdentity } from './message-identity';
@@ -61,6 +62,7 @@ export class MessagePipeline implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly tenantContext: TenantContextService,
     private readonly tenantTransaction: TenantTransaction,
+    private readonly inbox: Inbox,
     private readonly authenticator: MessageAuthenticator,
     @Inject(DEAD_LETTER_QUEUE) private readonly deadLetterQueue: string,
     @Inject(MESSAGE_PIPELINE_OPTIONS) private readonly options: MessagePipelineOptions,
@@ -91,9 +93,7 @@ export class MessagePipeline implements NestInterceptor {
     try {
       // The handler gets the validated instance in place of the parsed JSON.
       inbound.args[0] = await this.admit(inbound);
-      result = await this.tenantTransaction.run(() =>
-        lastValueFrom<unknown, null>(next.handle(), { defaultValue: null }),
-      );
+      result = await this.tenantTransaction.run(() => this.once(inbound, next));
     } catch (err) {
       if (this.retryLater(delivery, err)) return NO_REPLY;
       throw new RpcException(this.settleFailure(packet.pattern, delivery, err));
@@ -103,11 +103,33 @@ export class MessagePipeline implements NestInterceptor {
     return result;
   }
 
+  /**
+   * Applies the message at most once: its id is claimed in the inbox in the same transaction as
+   * the work, so a message delivered again (a lost ack, an Idempotency-Key retry) is answered with
+   * the recorded reply and applies nothing; the same id with another request is refused.
+   */
+  private async once({ packet, delivery }: Inbound, next: CallHandler): Promise<unknown> {
+    const messageId = delivery.message.properties.messageId as string;
+    const requestHash = createHash('sha256').update(JSON.stringify(packet)).digest('base64url');
+    const seen = await this.inbox.claim(messageId, packet.pattern, requestHash);
+    if (seen) {
+      if (seen.requestHash !== requestHash) throw new IdempotencyMismatchError();
+      return seen.reply;
+    }
+    const result = await lastValueFrom<unknown, null>(next.handle(), { defaultValue: null });
+    await this.inbox.record(messageId, result);
+    return result;
+  }
+
   /** Everything that can refuse a message without the database, so a refused one never opens a transaction. */
   private admit({ packet, delivery, payloadType }: Inbound): Promise<object> {
     const identity = readIdentity(delivery.message);
     this.authenticator.authenticate(delivery.message, identity, packet);
     assertNotExpired(delivery.message);
+    // The inbox's key (the signature check has already required one).
+    if (!isUuid(delivery.message.properties.messageId)) {
+      throw new RejectedMessageError('message id is not a uuid');
+    }
     this.tenantContext.set(identity);
     // Our bug, not the sender's (CommandHandlersCheck stops such a worker at boot): dead-lettered as
     // unexpected, and the caller gets `internal`.
@@ -125,9 +147,8 @@ export class MessagePipeline implements NestInterceptor {
     if (!isTransientDatabaseError(err) || attempt >= this.options.retryAttempts) return false;
     const backoff = this.options.retryBaseDelayMs * 2 ** (attempt - 1);
     const delayMs = Math.round(backoff * (0.5 + Math.random() / 2));
-    const messageId = delivery.message.properties.messageId as string | undefined;
-    // The copy carries the same message id: it is a retry, not a replay.
-    if (messageId) this.authenticator.forget(messageId);
+    // The copy carries the same signature: it is a retry, not a replay.
+    this.authenticator.forget(delivery.message);
     delivery.retryLater(retryQueueName(this.options.queuePrefix, attempt), delayMs);
     this.logger.warn(`Retrying in ${delayMs} ms (attempt ${attempt + 1}): ${errorName(err)}`);
     return true;

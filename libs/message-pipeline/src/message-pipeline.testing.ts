@@ -1,6 +1,7 @@
 // The unit specs' harness for MessagePipeline: signed messages as the gateway sends them, a fake
 // channel and transaction that record what happened, and the interceptor wired to them.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { CallHandler } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
@@ -9,7 +10,7 @@ import type { Channel, ConsumeMessage, MessagePropertyHeaders } from 'amqplib';
 import { ClsService } from 'nestjs-cls';
 import { IsString } from 'class-validator';
 import { lastValueFrom, Observable } from 'rxjs';
-import type { TenantTransaction } from '@app/database';
+import type { Inbox, InboxRecord, TenantTransaction } from '@app/database';
 import { MessageHeader, RpcErrorBody } from '@app/messaging';
 import { MessageAuthenticator, signingKey, signMessage } from '@app/signing';
 import { TenantContextService, TenantIdentity } from '@app/tenancy';
@@ -53,7 +54,7 @@ export function consumeMessage(
   headers: MessagePropertyHeaders,
   options: MessageOptions = {},
 ): ConsumeMessage {
-  const messageId = options.messageId ?? `m-${Math.random()}`;
+  const messageId = options.messageId ?? randomUUID();
   const signedAt = options.signedAt ?? Date.now();
   const tenant = headers[MessageHeader.TenantId] as string | undefined;
   const signed: MessagePropertyHeaders = { ...headers, [MessageHeader.SignedAt]: String(signedAt) };
@@ -88,10 +89,27 @@ export function validHeaders(overrides: MessagePropertyHeaders = {}): MessagePro
 
 const sharedAuthenticator = new MessageAuthenticator({ keys: [KEY], maxAgeMs: 60_000 });
 
+/** The inbox without a database: what was claimed and recorded, by message id. */
+export class FakeInbox {
+  readonly entries = new Map<string, InboxRecord>();
+
+  claim(messageId: string, _pattern: string, requestHash: string): Promise<InboxRecord | undefined> {
+    const seen = this.entries.get(messageId);
+    if (!seen) this.entries.set(messageId, { requestHash, reply: null });
+    return Promise.resolve(seen);
+  }
+
+  record(messageId: string, reply: unknown): Promise<void> {
+    const entry = this.entries.get(messageId);
+    if (entry) entry.reply = reply;
+    return Promise.resolve();
+  }
+}
+
 export function setup(
   headers: MessagePropertyHeaders,
   handle: () => Observable<unknown>,
-  options: MessageOptions & { message?: ConsumeMessage; handler?: keyof Handlers } = {},
+  options: MessageOptions & { message?: ConsumeMessage; handler?: keyof Handlers; inbox?: FakeInbox } = {},
 ) {
   const events: string[] = [];
   const cls = new ClsService(new AsyncLocalStorage());
@@ -110,6 +128,7 @@ export function setup(
     }
   });
   const tenantTransaction = { run } as unknown as TenantTransaction;
+  const inbox = options.inbox ?? new FakeInbox();
 
   const ack = jest.fn((_m: ConsumeMessage) => void events.push('ack'));
   const nack = jest.fn(
@@ -150,6 +169,7 @@ export function setup(
     new Reflector(),
     tenantContext,
     tenantTransaction,
+    inbox as unknown as Inbox,
     sharedAuthenticator,
     DLQ,
     {

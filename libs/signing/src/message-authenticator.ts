@@ -52,11 +52,16 @@ export class MessageAuthenticator {
     if (!verifySignature(this.options.keys, fields, signature))
       throw new RejectedMessageError('signature invalid');
     if (Math.abs(now - signedAt) > this.options.maxAgeMs) throw new RejectedMessageError('signature stale');
-    if (!this.replays.firstSighting(messageId, now)) throw new RejectedMessageError('message id replayed');
+    // The broker sets `redelivered` (a publisher cannot): a message it hands out again after a lost
+    // ack was seen here before, and the inbox decides what becomes of it.
+    if (!this.replays.firstSighting(signature, now) && !message.fields.redelivered) {
+      throw new RejectedMessageError('message replayed');
+    }
   }
 
   /** A message that failed for a transient reason and will come back: not a replay then. */
-  forget(messageId: string): void {
-    this.replays.forget(messageId);
+  forget(message: ConsumeMessage): void {
+    const signature = text(message, MessageHeader.Signature);
+    if (signature) this.replays.forget(signature);
   }
 }

@@ -1,24 +1,26 @@
 /**
- * Remembers message ids for as long as a signature stays fresh, so the same signed message is
- * processed once. Per worker process: across several workers a replay inside the window can
- * reach another one (see SECURITY.md).
+ * Remembers signatures for as long as a signature stays fresh, so the same signed message is
+ * processed once. Keyed by the signature, not the message id: the gateway may send the same id
+ * again (an Idempotency-Key retry), signed anew, and the inbox answers that one. Per worker
+ * process: across several workers a replay inside the window can reach another one, where the
+ * inbox stops it from applying anything twice (see SECURITY.md).
  */
 export class ReplayGuard {
   private readonly seen = new Map<string, number>();
 
   constructor(private readonly windowMs: number) {}
 
-  /** False when the id was already seen inside the window. */
-  firstSighting(messageId: string, now = Date.now()): boolean {
+  /** False when the key was already seen inside the window. */
+  firstSighting(key: string, now = Date.now()): boolean {
     this.evict(now);
-    if (this.seen.has(messageId)) return false;
-    this.seen.set(messageId, now + this.windowMs);
+    if (this.seen.has(key)) return false;
+    this.seen.set(key, now + this.windowMs);
     return true;
   }
 
-  /** Lets the id through once more: its message was retried, not processed. */
-  forget(messageId: string): void {
-    this.seen.delete(messageId);
+  /** Lets the key through once more: its message was retried, not processed. */
+  forget(key: string): void {
+    this.seen.delete(key);
   }
 
   private evict(now: number): void {
