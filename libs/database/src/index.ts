@@ -2,7 +2,7 @@ export { DatabaseModule, transactionalClsPlugin } from './database.module';
 export type { DatabaseOptions } from './database.options';
 export { TenantTransaction } from './client/tenant-transaction';
 export { Inbox } from './client/inbox';
-export type { InboxRecord } from './client/inbox';
+export type { InboxEntry, InboxRecord } from './client/inbox';
 export { TENANT_PRISMA } from './client/tokens';
 export type { TenantPrismaClient } from './client/tenant-prisma.client';
 export { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from './client/prisma-errors';

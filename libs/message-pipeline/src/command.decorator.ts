@@ -2,12 +2,29 @@ import { applyDecorators, SetMetadata, Type } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 
 export const COMMAND_PAYLOAD = 'tenantry:command-payload';
+export const COMMAND_READS_ONLY = 'tenantry:command-reads-only';
+
+export interface CommandOptions {
+  /**
+   * The handler changes nothing, so a repeat may simply run again: it skips the inbox and its
+   * write. Only for handlers that really only read.
+   */
+  readsOnly?: boolean;
+}
 
 /**
  * Marks a message handler for `pattern` whose payload must be a valid `payload` instance. The
  * pipeline validates it before it opens the transaction, and refuses a handler without one: a
  * plain `@MessagePattern` would let an unchecked payload reach the database.
  */
-export function Command(pattern: string, payload: Type<object>): MethodDecorator {
-  return applyDecorators(MessagePattern(pattern), SetMetadata(COMMAND_PAYLOAD, payload));
+export function Command(
+  pattern: string,
+  payload: Type<object>,
+  options: CommandOptions = {},
+): MethodDecorator {
+  return applyDecorators(
+    MessagePattern(pattern),
+    SetMetadata(COMMAND_PAYLOAD, payload),
+    SetMetadata(COMMAND_READS_ONLY, options.readsOnly === true),
+  );
 }

@@ -21,7 +21,7 @@ describe(`${MessagePipeline.name} inbox`, () => {
     expect(inbox.entries.get(message.properties.messageId as string)?.reply).toEqual({ id: 'p1' });
   });
 
-  it('should answer a message delivered again with the recorded reply, without running the handler', async () => {
+  it('should answer a message delivered again with the recorded reply, rolling its second run back', async () => {
     const inbox = new FakeInbox();
     const message = consumeMessage(validHeaders());
     await setup({}, () => of({ id: 'p1' }), { message, inbox }).result();
@@ -30,7 +30,8 @@ describe(`${MessagePipeline.name} inbox`, () => {
 
     const second = setup({}, () => of({ id: 'p2' }), { message: again, inbox });
     await expect(second.result()).resolves.toEqual({ id: 'p1' });
-    expect(second.next.handle).not.toHaveBeenCalled();
+    // It ran again, found its id taken, and was rolled back.
+    expect(second.events).toEqual(['begin', 'handler', 'rollback', 'begin', 'commit', 'ack']);
     expect(second.ack).toHaveBeenCalledTimes(1);
   });
 
@@ -47,10 +48,10 @@ describe(`${MessagePipeline.name} inbox`, () => {
       inbox,
     });
     await expect(retry.result()).resolves.toEqual({ id: 'p1' });
-    expect(retry.next.handle).not.toHaveBeenCalled();
+    expect(retry.events).toContain('rollback');
   });
 
-  it('should refuse the same id for another request with idempotency_mismatch, and apply nothing', async () => {
+  it('should refuse the same id for another request with idempotency_mismatch, rolling it back', async () => {
     const inbox = new FakeInbox();
     const messageId = '22222222-2222-4222-8222-222222222222';
     await setup({}, () => of({ id: 'p1' }), {
@@ -63,7 +64,7 @@ describe(`${MessagePipeline.name} inbox`, () => {
       inbox,
     });
     await expect(rpcError(other.result())).resolves.toMatchObject({ code: ErrorCode.IdempotencyMismatch });
-    expect(other.next.handle).not.toHaveBeenCalled();
+    expect(other.events).toContain('rollback');
     expect(other.ack).toHaveBeenCalledTimes(1);
   });
 

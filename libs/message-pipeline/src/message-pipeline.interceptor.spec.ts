@@ -47,16 +47,25 @@ describe(MessagePipeline.name, () => {
     expect(ack).toHaveBeenCalledTimes(1);
   });
 
-  it('should reply a DomainError as {code, message} and ack it after the rollback', async () => {
+  it('should reply a DomainError as {code, message} and ack it after the rollback and a look in the inbox', async () => {
     const { result, events, ack, nack } = setup(validHeaders(), () =>
       throwError(() => new ConflictError('name taken')),
     );
 
     await expect(rpcError(result())).resolves.toEqual({ code: ErrorCode.Conflict, message: 'name taken' });
 
-    expect(events).toEqual(['begin', 'handler', 'rollback', 'ack']);
+    // The second transaction asks the inbox whether an earlier delivery answered this id already.
+    expect(events).toEqual(['begin', 'handler', 'rollback', 'begin', 'commit', 'ack']);
     expect(ack).toHaveBeenCalledTimes(1);
     expect(nack).not.toHaveBeenCalled();
+  });
+
+  it('should not record a handler that only reads, nor look it up on failure', async () => {
+    const { result, events } = setup(validHeaders(), () => throwError(() => new ConflictError('x')), {
+      handler: 'list',
+    });
+    await rpcError(result());
+    expect(events).toEqual(['begin', 'handler', 'rollback', 'ack']);
   });
 
   it('should dead-letter a message without a tenant header, before any transaction or handler', async () => {

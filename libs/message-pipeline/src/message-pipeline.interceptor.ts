@@ -12,13 +12,13 @@ import { RmqContext, RpcException } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { ClsService } from 'nestjs-cls';
 import { from, lastValueFrom, mergeMap, NEVER, Observable, of } from 'rxjs';
-import { createHash } from 'node:crypto';
-import { Inbox, isTransientDatabaseError, TenantTransaction } from '@app/database';
-import { DomainError, ErrorCode, IdempotencyMismatchError } from '@app/errors';
+import { isTransientDatabaseError, TenantTransaction } from '@app/database';
+import { DomainError, ErrorCode } from '@app/errors';
 import { MessageHeader, RejectedMessageError, retryQueueName, RpcErrorBody } from '@app/messaging';
 import { MessageAuthenticator, MessagePacket } from '@app/signing';
 import { isUuid, TenantContextService } from '@app/tenancy';
-import { COMMAND_PAYLOAD } from './command.decorator';
+import { COMMAND_PAYLOAD, COMMAND_READS_ONLY } from './command.decorator';
+import { ExactlyOnce } from './exactly-once';
 import { Delivery } from './delivery';
 import { assertNotExpired, readIdentity } from './message-identity';
 import {
@@ -35,6 +35,9 @@ class UndeclaredPayloadError extends Error {
   }
 }
 
+// Time kept back for COMMIT and the reply when the deadline is checked before committing.
+const COMMIT_MARGIN_MS = 100;
+
 // A retried message is answered by its next attempt: this one must send no reply at all.
 const NO_REPLY = Symbol('no reply');
 
@@ -43,6 +46,7 @@ interface Inbound {
   packet: MessagePacket;
   delivery: Delivery;
   payloadType?: Type<object>;
+  readsOnly: boolean;
   /** The handler's arguments; Nest reads them only after the interceptor lets the handler run. */
   args: unknown[];
 }
@@ -62,7 +66,7 @@ export class MessagePipeline implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly tenantContext: TenantContextService,
     private readonly tenantTransaction: TenantTransaction,
-    private readonly inbox: Inbox,
+    private readonly exactlyOnce: ExactlyOnce,
     private readonly authenticator: MessageAuthenticator,
     @Inject(DEAD_LETTER_QUEUE) private readonly deadLetterQueue: string,
     @Inject(MESSAGE_PIPELINE_OPTIONS) private readonly options: MessagePipelineOptions,
@@ -79,6 +83,7 @@ export class MessagePipeline implements NestInterceptor {
         this.deadLetterQueue,
       ),
       payloadType: this.reflector.get<Type<object> | undefined>(COMMAND_PAYLOAD, context.getHandler()),
+      readsOnly: this.reflector.get<boolean | undefined>(COMMAND_READS_ONLY, context.getHandler()) === true,
       args: context.getArgs<unknown[]>(),
     };
     // NEVER, not EMPTY: Nest would answer a completed stream with an empty reply.
@@ -93,10 +98,22 @@ export class MessagePipeline implements NestInterceptor {
     try {
       // The handler gets the validated instance in place of the parsed JSON.
       inbound.args[0] = await this.admit(inbound);
-      result = await this.tenantTransaction.run(() => this.once(inbound, next));
+      result = await this.tenantTransaction.run(() => this.work(inbound, next));
     } catch (err) {
-      if (this.retryLater(delivery, err)) return NO_REPLY;
-      throw new RpcException(this.settleFailure(packet.pattern, delivery, err));
+      let failure = err;
+      try {
+        const earlier = inbound.readsOnly
+          ? undefined
+          : await this.exactlyOnce.earlierAnswer(applied(inbound), err);
+        if (earlier) {
+          delivery.ack();
+          return earlier.reply;
+        }
+      } catch (lookupErr) {
+        failure = lookupErr;
+      }
+      if (this.retryLater(delivery, failure)) return NO_REPLY;
+      throw new RpcException(this.settleFailure(packet.pattern, delivery, failure));
     }
     // Outside the try: the work is committed, so a failing ack must not be reported as a failure.
     delivery.ack();
@@ -104,20 +121,16 @@ export class MessagePipeline implements NestInterceptor {
   }
 
   /**
-   * Applies the message at most once: its id is claimed in the inbox in the same transaction as
-   * the work, so a message delivered again (a lost ack, an Idempotency-Key retry) is answered with
-   * the recorded reply and applies nothing; the same id with another request is refused.
+   * The handler, then (unless it only reads) its record in the inbox, in the same transaction. The
+   * deadline is checked once more before COMMIT, with a margin for the commit itself: an attempt
+   * that began in time but waited (a lock, a slow statement) must not commit once the caller has
+   * been told 503.
    */
-  private async once({ packet, delivery }: Inbound, next: CallHandler): Promise<unknown> {
-    const messageId = delivery.message.properties.messageId as string;
-    const requestHash = createHash('sha256').update(JSON.stringify(packet)).digest('base64url');
-    const seen = await this.inbox.claim(messageId, packet.pattern, requestHash);
-    if (seen) {
-      if (seen.requestHash !== requestHash) throw new IdempotencyMismatchError();
-      return seen.reply;
-    }
+  private async work(inbound: Inbound, next: CallHandler): Promise<unknown> {
     const result = await lastValueFrom<unknown, null>(next.handle(), { defaultValue: null });
-    await this.inbox.record(messageId, result);
+    if (inbound.readsOnly) return result;
+    await this.exactlyOnce.record(applied(inbound), result);
+    assertNotExpired(inbound.delivery.message, Date.now() + COMMIT_MARGIN_MS);
     return result;
   }
 
@@ -184,4 +197,8 @@ export class MessagePipeline implements NestInterceptor {
 
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
+}
+
+function applied({ packet, delivery }: Inbound) {
+  return { messageId: delivery.message.properties.messageId as string, packet };
 }

@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { queueNames } from '@app/messaging';
 import { MessageAuthenticator, signingKey } from '@app/signing';
 import { CommandHandlersCheck } from './command-handlers.check';
+import { ExactlyOnce } from './exactly-once';
 import { MessagePipeline } from './message-pipeline.interceptor';
 import {
   DEAD_LETTER_QUEUE,
@@ -16,6 +17,7 @@ import {
   imports: [DiscoveryModule],
   providers: [
     CommandHandlersCheck,
+    ExactlyOnce,
     {
       provide: MessageAuthenticator,
       inject: [MESSAGE_PIPELINE_OPTIONS],

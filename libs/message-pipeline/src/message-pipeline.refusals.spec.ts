@@ -24,6 +24,18 @@ describe(`${MessagePipeline.name} refusals`, () => {
     jest.restoreAllMocks();
   });
 
+  it('should roll back and dead-letter work whose deadline runs out before COMMIT', async () => {
+    // In time to begin, too close to the deadline to commit.
+    const { result, events, deadLetterReason } = setup(
+      validHeaders({ [MessageHeader.Deadline]: String(Date.now() + 50) }),
+      () => of({ id: 'p1' }),
+    );
+
+    await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.InvalidInput });
+    expect(events).toEqual(['begin', 'handler', 'rollback', 'dead-letter', 'ack']);
+    expect(deadLetterReason()).toMatch(/deadline passed/);
+  });
+
   describe('payloads', () => {
     it('should hand the handler a validated instance of its payload type', async () => {
       const { result, seen } = setup(validHeaders(), () => of('ok'));

@@ -10,11 +10,12 @@ import type { Channel, ConsumeMessage, MessagePropertyHeaders } from 'amqplib';
 import { ClsService } from 'nestjs-cls';
 import { IsString } from 'class-validator';
 import { lastValueFrom, Observable } from 'rxjs';
-import type { Inbox, InboxRecord, TenantTransaction } from '@app/database';
+import type { Inbox, InboxEntry, InboxRecord, TenantTransaction } from '@app/database';
 import { MessageHeader, RpcErrorBody } from '@app/messaging';
 import { MessageAuthenticator, signingKey, signMessage } from '@app/signing';
 import { TenantContextService, TenantIdentity } from '@app/tenancy';
 import { Command } from './command.decorator';
+import { ExactlyOnce } from './exactly-once';
 import { MessagePipeline } from './message-pipeline.interceptor';
 
 export const TENANT = '55555555-5555-4555-8555-555555555555';
@@ -34,6 +35,9 @@ export class CreateInput {
 export class Handlers {
   @Command(PATTERN, CreateInput)
   create(): void {}
+
+  @Command(PATTERN, CreateInput, { readsOnly: true })
+  list(): void {}
 
   // A bare pattern, without a payload type for the pipeline to validate against.
   unchecked(): void {}
@@ -89,20 +93,18 @@ export function validHeaders(overrides: MessagePropertyHeaders = {}): MessagePro
 
 const sharedAuthenticator = new MessageAuthenticator({ keys: [KEY], maxAgeMs: 60_000 });
 
-/** The inbox without a database: what was claimed and recorded, by message id. */
+/** The inbox without a database: what was recorded, by message id. */
 export class FakeInbox {
   readonly entries = new Map<string, InboxRecord>();
 
-  claim(messageId: string, _pattern: string, requestHash: string): Promise<InboxRecord | undefined> {
-    const seen = this.entries.get(messageId);
-    if (!seen) this.entries.set(messageId, { requestHash, reply: null });
-    return Promise.resolve(seen);
+  record(entry: InboxEntry): Promise<boolean> {
+    if (this.entries.has(entry.messageId)) return Promise.resolve(false);
+    this.entries.set(entry.messageId, { requestHash: entry.requestHash, reply: entry.reply });
+    return Promise.resolve(true);
   }
 
-  record(messageId: string, reply: unknown): Promise<void> {
-    const entry = this.entries.get(messageId);
-    if (entry) entry.reply = reply;
-    return Promise.resolve();
+  find(messageId: string): Promise<InboxRecord | undefined> {
+    return Promise.resolve(this.entries.get(messageId));
   }
 }
 
@@ -169,7 +171,7 @@ export function setup(
     new Reflector(),
     tenantContext,
     tenantTransaction,
-    inbox as unknown as Inbox,
+    new ExactlyOnce(inbox as unknown as Inbox, tenantTransaction),
     sharedAuthenticator,
     DLQ,
     {

@@ -22,12 +22,12 @@ export class ProjectsMessageController {
     return this.projects.create(input);
   }
 
-  @Command(ProjectPattern.List, ListProjectsInput)
+  @Command(ProjectPattern.List, ListProjectsInput, { readsOnly: true })
   list(@Payload() input: ListProjectsInput): Promise<ProjectPage> {
     return this.projects.list(input);
   }
 
-  @Command(ProjectPattern.Get, ProjectIdInput)
+  @Command(ProjectPattern.Get, ProjectIdInput, { readsOnly: true })
   get(@Payload() input: ProjectIdInput): Promise<ProjectView> {
     return this.projects.get(input.id);
   }

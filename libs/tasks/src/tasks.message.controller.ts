@@ -22,12 +22,12 @@ export class TasksMessageController {
     return this.tasks.create(input);
   }
 
-  @Command(TaskPattern.List, ListTasksPayload)
+  @Command(TaskPattern.List, ListTasksPayload, { readsOnly: true })
   list(@Payload() input: ListTasksPayload): Promise<TaskPage> {
     return this.tasks.list(input);
   }
 
-  @Command(TaskPattern.Get, TaskPath)
+  @Command(TaskPattern.Get, TaskPath, { readsOnly: true })
   get(@Payload() path: TaskPath): Promise<TaskView> {
     return this.tasks.get(path);
   }

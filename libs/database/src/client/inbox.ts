@@ -1,43 +1,55 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma } from '../generated/prisma/client';
+import { ClsService } from 'nestjs-cls';
+import { TenantContextMissingError } from '@app/errors';
 import { DATABASE_OPTIONS, DatabaseOptions } from '../database.options';
+import { TENANT_BOUND_TX, TenantBoundTx } from './prisma-tx';
 import { TenantPrismaClient } from './tenant-prisma.client';
 import { TENANT_PRISMA } from './tokens';
 
-/** A command the inbox has seen: what it was, and what it answered (null while it runs). */
+/** A command the inbox has seen: what it was, and what it answered. */
 export interface InboxRecord {
   requestHash: string;
   reply: unknown;
 }
 
-// One claim in this many also sweeps the tenant's rows older than the retention window.
+export interface InboxEntry extends InboxRecord {
+  messageId: string;
+  pattern: string;
+}
+
+// One record in this many also sweeps the tenant's rows older than the retention window.
 const SWEEP_EVERY = 100;
 
 /**
- * Exactly-once effect per message id: claim() inserts the id in the tenant transaction before the
- * work and record() stores the reply before COMMIT, so the effect and its inbox row commit or roll
- * back together. Through the tenant-scoped client, so RLS keeps each tenant's inbox its own.
+ * Exactly-once effect per message id. record() writes the id and the reply in the tenant
+ * transaction, after the work and before COMMIT, so the effect and its inbox row commit or roll
+ * back together; false means the id was there already (a repeat), and the caller must roll its work
+ * back and answer with find(). One statement per write, instead of a claim before and an update
+ * after: a repeat is rare, and pays for the lookup itself. Through the tenant-scoped client, so RLS
+ * keeps each tenant's inbox its own.
  */
 @Injectable()
 export class Inbox {
   constructor(
     @Inject(TENANT_PRISMA) private readonly db: TenantPrismaClient,
     @Inject(DATABASE_OPTIONS) private readonly options: DatabaseOptions,
+    private readonly cls: ClsService,
   ) {}
 
-  /**
-   * Claims the message id for this transaction, or returns what an earlier delivery recorded. A
-   * concurrent claim of the same id waits for the first transaction, then sees its row.
-   */
-  async claim(messageId: string, pattern: string, requestHash: string): Promise<InboxRecord | undefined> {
-    const { count } = await this.db.inboxEntry.createMany({
-      data: [{ messageId, pattern, requestHash }],
-      skipDuplicates: true,
-    });
-    if (count === 1) {
-      if (Math.random() * SWEEP_EVERY < 1) await this.sweep();
-      return undefined;
-    }
+  async record({ messageId, pattern, requestHash, reply }: InboxEntry): Promise<boolean> {
+    // One raw statement on the tenant's own transaction, not a model call: it runs for every write,
+    // and the worker is bound by Prisma's CPU per call (bench, medians of 3: full_create 485 req/s
+    // without an inbox, 337 with createMany here, 431 with this). tenant_id comes from the column
+    // default, and RLS checks it. A concurrent repeat waits here for the first, then finds its row.
+    const count = await this.boundTransaction().$executeRaw`
+      INSERT INTO inbox (message_id, pattern, request_hash, reply)
+      VALUES (${messageId}::uuid, ${pattern}, ${requestHash}, ${JSON.stringify(reply ?? null)}::jsonb)
+      ON CONFLICT DO NOTHING`;
+    if (count === 1 && Math.random() * SWEEP_EVERY < 1) await this.sweep();
+    return count === 1;
+  }
+
+  async find(messageId: string): Promise<InboxRecord | undefined> {
     const seen = await this.db.inboxEntry.findFirst({
       where: { messageId },
       select: { requestHash: true, reply: true },
@@ -45,13 +57,11 @@ export class Inbox {
     return seen ?? undefined;
   }
 
-  async record(messageId: string, reply: unknown): Promise<void> {
-    await this.db.inboxEntry.updateMany({
-      where: { messageId },
-      data: {
-        reply: reply === undefined || reply === null ? Prisma.JsonNull : (reply as Prisma.InputJsonValue),
-      },
-    });
+  /** The transaction TenantTransaction bound to the tenant; without one, nothing runs. */
+  private boundTransaction(): TenantBoundTx['tx'] {
+    const bound = this.cls.get<TenantBoundTx | undefined>(TENANT_BOUND_TX);
+    if (!bound) throw new TenantContextMissingError('not inside a tenant transaction');
+    return bound.tx;
   }
 
   /** Deletes this tenant's rows older than the retention window (RLS limits it to the tenant). */
