@@ -18,6 +18,7 @@ export async function createWorker(): Promise<INestMicroservice> {
           queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
           prefetch: config.get('WORKER_PREFETCH', { infer: true }),
         }).options,
+        { drainMs: config.get('WORKER_DRAIN_MS', { infer: true }) },
       ),
     }),
   });

@@ -1,4 +1,4 @@
-import { Inject, Module, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
 import { commandClientOptions } from '@app/messaging';
@@ -30,13 +30,15 @@ import { IdempotencyKeyInterceptor } from './idempotency-key.interceptor';
   ],
   exports: [CommandClient, COMMAND_TRANSPORT],
 })
-export class CommandClientModule extends CommandClientModuleBase implements OnModuleDestroy {
+export class CommandClientModule extends CommandClientModuleBase implements OnApplicationShutdown {
   constructor(@Inject(COMMAND_TRANSPORT) private readonly transport: ClientProxy) {
     super();
   }
 
-  // A factory-made client is not closed by Nest; left open, it keeps reconnecting forever.
-  async onModuleDestroy(): Promise<void> {
+  // A factory-made client is not closed by Nest; left open, it keeps reconnecting forever. At
+  // shutdown, not module destroy: Nest stops the HTTP server in between, and the requests it lets
+  // finish still need the broker.
+  async onApplicationShutdown(): Promise<void> {
     await this.transport.close();
   }
 }

@@ -124,6 +124,8 @@ export const workerEnvSchema = base
     WORKER_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(9).default(6),
     // First retry delay; each next one doubles, with jitter.
     WORKER_RETRY_BASE_MS: positiveInt.default(250),
+    // On SIGTERM, how long the worker waits for the messages in hand after it stops consuming.
+    WORKER_DRAIN_MS: positiveInt.default(10_000),
   })
   .transform((env, ctx) => ({
     ...env,

@@ -110,6 +110,7 @@ describe(parseEnv.name, () => {
         MESSAGE_MAX_AGE_MS: 60_000,
         WORKER_RETRY_ATTEMPTS: 6,
         WORKER_RETRY_BASE_MS: 250,
+        WORKER_DRAIN_MS: 10_000,
       });
     });
 

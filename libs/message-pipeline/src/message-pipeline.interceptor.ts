@@ -19,6 +19,7 @@ import { MessageAuthenticator, MessagePacket } from '@app/signing';
 import { isUuid, TenantContextService } from '@app/tenancy';
 import { COMMAND_PAYLOAD, COMMAND_READS_ONLY } from './command.decorator';
 import { ExactlyOnce } from './exactly-once';
+import { inFlight } from './in-flight';
 import { Delivery } from './delivery';
 import { assertNotExpired, readIdentity } from './message-identity';
 import {
@@ -86,10 +87,10 @@ export class MessagePipeline implements NestInterceptor {
       readsOnly: this.reflector.get<boolean | undefined>(COMMAND_READS_ONLY, context.getHandler()) === true,
       args: context.getArgs<unknown[]>(),
     };
+    inFlight.enter();
+    const handled = this.cls.run(() => this.handle(inbound, next)).finally(() => inFlight.leave());
     // NEVER, not EMPTY: Nest would answer a completed stream with an empty reply.
-    return from(this.cls.run(() => this.handle(inbound, next))).pipe(
-      mergeMap((result) => (result === NO_REPLY ? NEVER : of(result))),
-    );
+    return from(handled).pipe(mergeMap((result) => (result === NO_REPLY ? NEVER : of(result))));
   }
 
   private async handle(inbound: Inbound, next: CallHandler): Promise<unknown> {
