@@ -9,7 +9,7 @@ import { expectNoHarm, underFault } from '../support/fault-stream';
 import { useStack } from '../support/stack';
 import { TenantSession } from '../support/tenant-session';
 
-const OUTAGE_MS = 3_000;
+const OUTAGE_MS = 6_000;
 
 function pgctl(command: 'stop' | 'start'): void {
   const version = readdirSync('/etc/postgresql')[0];

@@ -1,5 +1,9 @@
 // The client side of a fault test: tenants creating projects one after another while something
-// breaks, every answer kept, then compared with the rows PostgreSQL really holds.
+// breaks, every answer kept, then compared with the rows PostgreSQL really holds. Each create has
+// its own Idempotency-Key, and a 503 is retried with the same key (after Retry-After, capped), as a
+// careful client would: every key must end with exactly one row, and no retry may find its first
+// attempt applied without being told so (a 409 on its own name).
+import { randomUUID } from 'node:crypto';
 import type { ProjectView } from '@app/projects';
 import { projectsOf } from './database';
 import type { TenantSession } from './tenant-session';
@@ -9,7 +13,14 @@ export interface Answer {
   status: number;
   retryAfter: string | null;
   id?: string;
+  /** Which create (Idempotency-Key) this answer is for, and which try of it. */
+  key: string;
+  attempt: number;
 }
+
+// A client retries a 503 this many times at most, waiting Retry-After but at most this long.
+const MAX_TRIES = 30;
+const MAX_WAIT_MS = 500;
 
 export interface Tally {
   sent: number;
@@ -20,19 +31,35 @@ export interface Tally {
   rows: number;
   /** Answered 201, but no such row. */
   lost: number;
+  /** Creates (keys) sent, and how many of them ended 201. */
+  keys: number;
+  keysCreated: number;
+  /** Retries answered 409: their first attempt had been applied and the retry applied again. */
+  duplicates: number;
 }
 
 async function createUntil(tenant: TenantSession, stop: () => boolean, label: string): Promise<Answer[]> {
   const answers: Answer[] = [];
   for (let i = 0; !stop(); i++) {
-    const res = await fetch(`${tenant.baseUrl}/projects`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `${label}-${i}` }),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const body = (await res.json()) as Partial<ProjectView>;
-    answers.push({ status: res.status, retryAfter: res.headers.get('retry-after'), id: body.id });
+    const key = randomUUID();
+    for (let attempt = 1; attempt <= MAX_TRIES; attempt++) {
+      const res = await fetch(`${tenant.baseUrl}/projects`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tenant.token}`,
+          'content-type': 'application/json',
+          'idempotency-key': key,
+        },
+        body: JSON.stringify({ name: `${label}-${i}` }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      const body = (await res.json()) as Partial<ProjectView>;
+      const retryAfter = res.headers.get('retry-after');
+      answers.push({ status: res.status, retryAfter, id: body.id, key, attempt });
+      if (res.status !== 503) break;
+      const waitMs = Math.min(Number(retryAfter ?? 1) * 1000, MAX_WAIT_MS);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
   }
   return answers;
 }
@@ -71,16 +98,21 @@ export async function underFault(
     other: answers.filter((a) => ![201, 503, 500].includes(a.status)).length,
     rows: rows.length,
     lost: answers.filter((a) => a.status === 201 && !(a.id && rowIds.has(a.id))).length,
+    keys: new Set(answers.map((a) => a.key)).size,
+    keysCreated: new Set(answers.filter((a) => a.status === 201).map((a) => a.key)).size,
+    duplicates: answers.filter((a) => a.status === 409).length,
   };
   return { answers, tally };
 }
 
 /** What every fault test asserts: no 500, every 503 says when to retry, nothing answered 201 lost. */
 export function expectNoHarm({ answers, tally }: { answers: Answer[]; tally: Tally }): void {
-  expect(answers.filter((a) => a.status !== 201 && a.status !== 503)).toEqual([]);
+  expect(answers.filter((a) => a.status !== 201 && a.status !== 503 && a.status !== 409)).toEqual([]);
   expect(answers.filter((a) => a.status === 503 && !/^\d+$/.test(a.retryAfter ?? ''))).toEqual([]);
   expect(tally.lost).toBe(0);
-  // A 503 is "unknown outcome" (a timed-out create may have landed), but nothing appears from nowhere.
-  expect(tally.rows).toBeLessThanOrEqual(tally[201] + tally[503]);
+  expect(tally.duplicates).toBe(0);
+  // Every key retried to a 201 has exactly its one row, and no row exists for a key that never got one.
+  expect(tally.rows).toBe(tally.keysCreated);
+  expect(tally[201]).toBe(tally.keysCreated);
   expect(tally[201]).toBeGreaterThan(0);
 }

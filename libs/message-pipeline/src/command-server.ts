@@ -43,6 +43,7 @@ export class CommandServer extends ServerRMQ {
   }
 
   override async close(): Promise<void> {
+    const until = Date.now() + this.shutdown.drainMs;
     await this.consuming?.cancel(this.consumerTag).catch(() => undefined);
     const held = inFlight.size;
     if (held > 0) {
@@ -55,7 +56,11 @@ export class CommandServer extends ServerRMQ {
     }
     // Nest publishes a settled message's reply a moment after the pipeline lets go of it.
     await new Promise((resolve) => setImmediate(resolve));
-    await Promise.allSettled([...this.replies]);
+    // Bounded: while the broker is away the channel holds publishes indefinitely.
+    await Promise.race([
+      Promise.allSettled([...this.replies]),
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now())).unref()),
+    ]);
     await super.close();
   }
 

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { MessageHeader } from '@app/messaging';
 
@@ -6,6 +7,7 @@ import { MessageHeader } from '@app/messaging';
  * makes RabbitMQ close the channel, taking every other in-flight message with it.
  */
 export class Delivery {
+  private static readonly logger = new Logger('Delivery');
   private settled = false;
 
   constructor(
@@ -19,7 +21,7 @@ export class Delivery {
   }
 
   ack(): void {
-    if (this.settle()) this.channel.ack(this.message);
+    if (this.settle()) this.onChannel(() => this.channel.ack(this.message));
   }
 
   /**
@@ -60,16 +62,34 @@ export class Delivery {
     extra: { expiration?: string; replyTo?: string } = {},
   ): void {
     const { properties, content } = this.message;
-    this.channel.sendToQueue(queue, content, {
-      persistent: true,
-      contentType: properties.contentType as string | undefined,
-      messageId: properties.messageId as string | undefined,
-      correlationId: properties.correlationId as string | undefined,
-      timestamp: properties.timestamp as number | undefined,
-      headers: { ...(properties.headers ?? {}), ...headers },
-      ...extra,
+    this.onChannel(() => {
+      this.channel.sendToQueue(queue, content, {
+        persistent: true,
+        contentType: properties.contentType as string | undefined,
+        messageId: properties.messageId as string | undefined,
+        correlationId: properties.correlationId as string | undefined,
+        timestamp: properties.timestamp as number | undefined,
+        headers: { ...(properties.headers ?? {}), ...headers },
+        ...extra,
+      });
+      this.channel.ack(this.message);
     });
-    this.channel.ack(this.message);
+  }
+
+  /**
+   * amqplib throws at once on a channel that has closed. The message then goes back to the queue
+   * unacked and comes again: the inbox answers it if its work committed, and a copy that did reach
+   * the dead-letter or a retry queue is a duplicate, never a loss. So it is logged, not thrown: a
+   * throw here would turn committed work into an error reply.
+   */
+  private onChannel(settle: () => void): void {
+    try {
+      settle();
+    } catch (err) {
+      Delivery.logger.warn(
+        `Could not settle message ${String(this.message.properties.messageId)}: ${err instanceof Error ? err.message : String(err)}; the broker will deliver it again`,
+      );
+    }
   }
 
   private settle(): boolean {

@@ -1,6 +1,6 @@
 import type { ConsumeMessage } from 'amqplib';
 import { isUuid, TenantIdentity } from '@app/tenancy';
-import { header, MessageHeader, RejectedMessageError } from '@app/messaging';
+import { DeadlinePassedError, header, MessageHeader, RejectedMessageError } from '@app/messaging';
 
 /** The identity a message acts under, from its headers only; anything off is a rejection. */
 export function readIdentity(message: ConsumeMessage): TenantIdentity {
@@ -19,12 +19,18 @@ export function readIdentity(message: ConsumeMessage): TenantIdentity {
   };
 }
 
-/** Refuses a message whose caller has already given up waiting for it. */
-export function assertNotExpired(message: ConsumeMessage, now = Date.now()): void {
+/**
+ * Refuses a message whose caller has already given up waiting for it, or will have within
+ * `marginMs` (kept back for COMMIT and the reply when checked before committing).
+ */
+export function assertNotExpired(message: ConsumeMessage, now = Date.now(), marginMs = 0): void {
   const raw = header(message, MessageHeader.Deadline);
   if (raw === undefined) return;
   const deadline = Number(raw);
   if (!Number.isFinite(deadline))
     throw new RejectedMessageError(`${MessageHeader.Deadline} header is not a number`);
-  if (now > deadline) throw new RejectedMessageError(`deadline passed ${now - deadline} ms ago`);
+  if (now > deadline) throw new DeadlinePassedError(`deadline passed ${now - deadline} ms ago`);
+  if (now + marginMs > deadline) {
+    throw new DeadlinePassedError(`deadline ${deadline - now} ms away, too close to commit`);
+  }
 }

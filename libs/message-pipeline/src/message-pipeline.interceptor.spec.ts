@@ -104,7 +104,7 @@ describe(MessagePipeline.name, () => {
 
     const body = await rpcError(result());
 
-    expect(body.code).toBe(ErrorCode.InvalidInput);
+    expect(body.code).toBe(ErrorCode.Unavailable);
     expect(body.message).toMatch(/^Message rejected: deadline passed \d+ ms ago$/);
     expect(deadLetterReason()).toBe(body.message);
     expect(next.handle).not.toHaveBeenCalled();

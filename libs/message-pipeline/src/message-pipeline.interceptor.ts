@@ -14,7 +14,13 @@ import { ClsService } from 'nestjs-cls';
 import { from, lastValueFrom, mergeMap, NEVER, Observable, of } from 'rxjs';
 import { isTransientDatabaseError, TenantTransaction } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
-import { MessageHeader, RejectedMessageError, retryQueueName, RpcErrorBody } from '@app/messaging';
+import {
+  DeadlinePassedError,
+  MessageHeader,
+  RejectedMessageError,
+  retryQueueName,
+  RpcErrorBody,
+} from '@app/messaging';
 import { MessageAuthenticator, MessagePacket } from '@app/signing';
 import { isUuid, TenantContextService } from '@app/tenancy';
 import { COMMAND_PAYLOAD, COMMAND_READS_ONLY } from './command.decorator';
@@ -131,14 +137,14 @@ export class MessagePipeline implements NestInterceptor {
     const result = await lastValueFrom<unknown, null>(next.handle(), { defaultValue: null });
     if (inbound.readsOnly) return result;
     await this.exactlyOnce.record(applied(inbound), result);
-    assertNotExpired(inbound.delivery.message, Date.now() + COMMIT_MARGIN_MS);
+    assertNotExpired(inbound.delivery.message, Date.now(), COMMIT_MARGIN_MS);
     return result;
   }
 
   /** Everything that can refuse a message without the database, so a refused one never opens a transaction. */
-  private admit({ packet, delivery, payloadType }: Inbound): Promise<object> {
+  private admit({ packet, delivery, payloadType, readsOnly }: Inbound): Promise<object> {
     const identity = readIdentity(delivery.message);
-    this.authenticator.authenticate(delivery.message, identity, packet);
+    this.authenticator.authenticate(delivery.message, identity, packet, { trustRedelivery: !readsOnly });
     assertNotExpired(delivery.message);
     // The inbox's key (the signature check has already required one).
     if (!isUuid(delivery.message.properties.messageId)) {
@@ -178,7 +184,9 @@ export class MessagePipeline implements NestInterceptor {
     if (err instanceof RejectedMessageError) {
       delivery.deadLetter(err.message);
       this.logger.warn(`${pattern} dead-lettered: ${err.message} (correlation ${correlationId || 'none'})`);
-      return { code: ErrorCode.InvalidInput, message: err.message };
+      // Too late is not the sender's fault: a caller still waiting gets a 503 to retry, not a 400.
+      const code = err instanceof DeadlinePassedError ? ErrorCode.Unavailable : ErrorCode.InvalidInput;
+      return { code, message: err.message };
     }
     if (isTransientDatabaseError(err)) {
       delivery.deadLetter(`transient error: ${errorName(err)}`, {

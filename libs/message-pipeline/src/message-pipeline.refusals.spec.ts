@@ -31,9 +31,9 @@ describe(`${MessagePipeline.name} refusals`, () => {
       () => of({ id: 'p1' }),
     );
 
-    await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.InvalidInput });
+    await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.Unavailable });
     expect(events).toEqual(['begin', 'handler', 'rollback', 'dead-letter', 'ack']);
-    expect(deadLetterReason()).toMatch(/deadline passed/);
+    expect(deadLetterReason()).toMatch(/too close to commit/);
   });
 
   describe('payloads', () => {

@@ -32,6 +32,7 @@ export class MessageAuthenticator {
     message: ConsumeMessage,
     identity: TenantIdentity,
     { pattern, data }: MessagePacket,
+    { trustRedelivery = false }: { trustRedelivery?: boolean } = {},
     now = Date.now(),
   ): void {
     const signature = text(message, MessageHeader.Signature);
@@ -52,9 +53,12 @@ export class MessageAuthenticator {
     if (!verifySignature(this.options.keys, fields, signature))
       throw new RejectedMessageError('signature invalid');
     if (Math.abs(now - signedAt) > this.options.maxAgeMs) throw new RejectedMessageError('signature stale');
-    // The broker sets `redelivered` (a publisher cannot): a message it hands out again after a lost
-    // ack was seen here before, and the inbox decides what becomes of it.
-    if (!this.replays.firstSighting(signature, now) && !message.fields.redelivered) {
+    // A message the broker hands out again after a lost ack was seen here before. For a handler
+    // behind the inbox (trustRedelivery) the inbox decides what becomes of it; for one that only
+    // reads, a second sighting is refused, as `redelivered` can be provoked by anyone who may
+    // consume and requeue.
+    const redelivery = trustRedelivery && message.fields.redelivered;
+    if (!this.replays.firstSighting(signature, now) && !redelivery) {
       throw new RejectedMessageError('message replayed');
     }
   }

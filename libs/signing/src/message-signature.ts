@@ -50,7 +50,12 @@ export function verifySignature(
 ): boolean {
   const prefix = `${VERSION}=`;
   if (!signature.startsWith(prefix)) return false;
-  const given = Buffer.from(signature.slice(prefix.length), 'base64url');
+  const encoded = signature.slice(prefix.length);
+  const given = Buffer.from(encoded, 'base64url');
+  // Node decodes base64url leniently ('=' padding, '+' and '/', trailing junk). Only the one
+  // canonical spelling counts, so that the replay guard, which remembers signatures as strings,
+  // cannot be passed by spelling the same MAC another way.
+  if (given.toString('base64url') !== encoded) return false;
   return keys.some((key) => {
     const expected = hmac(key, fields);
     return given.length === expected.length && timingSafeEqual(given, expected);

@@ -1,4 +1,4 @@
-import { OnModuleDestroy } from '@nestjs/common';
+import { OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { DatabaseOptions } from '../database.options';
@@ -7,7 +7,7 @@ import type { DatabaseOptions } from '../database.options';
  * The raw client, connected as the runtime role. Only the tenant transaction and the tenant-scoped
  * client use it; nothing outside libs/database may import it.
  */
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(options: Pick<DatabaseOptions, 'url' | 'poolSize' | 'applicationName'>) {
     super({
       adapter: new PrismaPg({
@@ -18,7 +18,9 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // At shutdown, not module destroy: on SIGTERM Nest destroys modules before it closes the message
+  // server, and the worker's drain (CommandServer.close) still needs the pool to commit.
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }
