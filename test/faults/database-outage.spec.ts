@@ -52,6 +52,6 @@ describe('A database outage', () => {
 
     expectNoHarm(outcome);
     // Only commands whose caller had already given up may be dead-lettered; none for the fault itself.
-    expect(reasons.filter((r) => !/deadline passed|expired/.test(r))).toEqual([]);
+    expect(reasons.filter((r) => !/deadline|expired/.test(r))).toEqual([]);
   }, 90_000);
 });

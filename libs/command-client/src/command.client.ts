@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ClientProxy, RmqRecordBuilder } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import { firstValueFrom, Subscription, timeout, TimeoutError } from 'rxjs';
+import { EmptyError, firstValueFrom, Subscription, timeout, TimeoutError } from 'rxjs';
 import { UnavailableError } from '@app/errors';
 import { isRpcErrorBody, MessageHeader, toDomainError } from '@app/messaging';
 import { MessageSigner } from '@app/signing';
@@ -76,6 +76,8 @@ export class CommandClient implements OnModuleDestroy {
         `The worker did not answer within ${this.options.timeoutMs} ms; the request may or may not have been applied`,
       );
     }
+    // The worker completed without an answer: a handler of ours returned nothing (a bug).
+    if (err instanceof EmptyError) return toDomainError(undefined);
     // A worker's answer: an error body, or Nest's own string for a pattern it has no handler for.
     if (isRpcErrorBody(err) || (typeof err === 'string' && NO_HANDLER.test(err))) return toDomainError(err);
     // Anything else is the transport failing (connection lost, channel closed, publish not

@@ -29,7 +29,7 @@ export function parseIdempotencyKey(header: string): string {
  * custom one) because the inbox keys by uuid.
  */
 export function messageIdFor(tenantId: string, key: string): string {
-  const bytes = createHash('sha256').update(`${tenantId}\n${key}`).digest().subarray(0, 16);
+  const bytes = createHash('sha256').update(`${tenantId.toLowerCase()}\n${key}`).digest().subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x80;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

@@ -121,7 +121,7 @@ export const workerEnvSchema = base
     MESSAGE_MAX_AGE_MS: positiveInt.default(60_000),
     // Tries of a message that fails for a transient database error (the first included), at most
     // one more than the retry ladder has delay queues.
-    WORKER_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(9).default(6),
+    WORKER_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(9).default(8),
     // First retry delay; each next one doubles, with jitter.
     WORKER_RETRY_BASE_MS: positiveInt.default(250),
     // On SIGTERM, how long the worker waits for the messages in hand after it stops consuming.

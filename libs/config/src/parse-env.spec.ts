@@ -108,7 +108,7 @@ describe(parseEnv.name, () => {
         MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY,
         MESSAGE_SIGNING_KEY_PREVIOUS: undefined,
         MESSAGE_MAX_AGE_MS: 60_000,
-        WORKER_RETRY_ATTEMPTS: 6,
+        WORKER_RETRY_ATTEMPTS: 8,
         WORKER_RETRY_BASE_MS: 250,
         WORKER_DRAIN_MS: 10_000,
       });

@@ -31,6 +31,6 @@ export function assertNotExpired(message: ConsumeMessage, now = Date.now(), marg
     throw new RejectedMessageError(`${MessageHeader.Deadline} header is not a number`);
   if (now > deadline) throw new DeadlinePassedError(`deadline passed ${now - deadline} ms ago`);
   if (now + marginMs > deadline) {
-    throw new DeadlinePassedError(`deadline ${deadline - now} ms away, too close to commit`);
+    throw new DeadlinePassedError(`deadline ${deadline - now} ms away, too close to go on`);
   }
 }

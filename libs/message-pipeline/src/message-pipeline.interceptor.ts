@@ -119,7 +119,11 @@ export class MessagePipeline implements NestInterceptor {
       } catch (lookupErr) {
         failure = lookupErr;
       }
-      if (this.retryLater(delivery, failure)) return NO_REPLY;
+      try {
+        if (this.retryLater(delivery, failure)) return NO_REPLY;
+      } catch (tooLate) {
+        failure = tooLate;
+      }
       throw new RpcException(this.settleFailure(packet.pattern, delivery, failure));
     }
     // Outside the try: the work is committed, so a failing ack must not be reported as a failure.
@@ -134,7 +138,8 @@ export class MessagePipeline implements NestInterceptor {
    * been told 503.
    */
   private async work(inbound: Inbound, next: CallHandler): Promise<unknown> {
-    const result = await lastValueFrom<unknown, null>(next.handle(), { defaultValue: null });
+    // null, not undefined: Nest answers undefined with an empty reply, which the caller cannot read.
+    const result = (await lastValueFrom<unknown, null>(next.handle(), { defaultValue: null })) ?? null;
     if (inbound.readsOnly) return result;
     await this.exactlyOnce.record(applied(inbound), result);
     assertNotExpired(inbound.delivery.message, Date.now(), COMMIT_MARGIN_MS);
@@ -167,6 +172,9 @@ export class MessagePipeline implements NestInterceptor {
     if (!isTransientDatabaseError(err) || attempt >= this.options.retryAttempts) return false;
     const backoff = this.options.retryBaseDelayMs * 2 ** (attempt - 1);
     const delayMs = Math.round(backoff * (0.5 + Math.random() / 2));
+    // A retry that would come back after the caller's deadline could only be refused then: settle
+    // it now as expired, and the caller still waiting gets its 503 at once.
+    assertNotExpired(delivery.message, Date.now(), delayMs);
     // The copy carries the same signature: it is a retry, not a replay.
     this.authenticator.forget(delivery.message);
     delivery.retryLater(retryQueueName(this.options.queuePrefix, attempt), delayMs);

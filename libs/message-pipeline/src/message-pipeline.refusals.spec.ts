@@ -33,7 +33,7 @@ describe(`${MessagePipeline.name} refusals`, () => {
 
     await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.Unavailable });
     expect(events).toEqual(['begin', 'handler', 'rollback', 'dead-letter', 'ack']);
-    expect(deadLetterReason()).toMatch(/too close to commit/);
+    expect(deadLetterReason()).toMatch(/too close to go on/);
   });
 
   describe('payloads', () => {

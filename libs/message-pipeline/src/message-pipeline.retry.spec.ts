@@ -68,4 +68,13 @@ describe(`${MessagePipeline.name} retries`, () => {
     await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.Internal });
     expect(deadLetterReason()).toBe('unexpected error: TypeError');
   });
+
+  it('should not park a retry that would come back after the deadline: expired now, 503 at once', async () => {
+    const headers = validHeaders({ [MessageHeader.Deadline]: String(Date.now() + 20) });
+    const { result, sendToQueue, deadLetterReason } = setup(headers, () => throwError(unreachable));
+
+    await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.Unavailable });
+    expect(sendToQueue).toHaveBeenCalledTimes(1);
+    expect(deadLetterReason()).toMatch(/too close to go on/);
+  });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import { TenantContextMissingError } from '@app/errors';
+import { TenantContextService } from '@app/tenancy';
 import { DATABASE_OPTIONS, DatabaseOptions } from '../database.options';
 import { TENANT_BOUND_TX, TenantBoundTx } from './prisma-tx';
 import { TenantPrismaClient } from './tenant-prisma.client';
@@ -34,6 +35,7 @@ export class Inbox {
     @Inject(TENANT_PRISMA) private readonly db: TenantPrismaClient,
     @Inject(DATABASE_OPTIONS) private readonly options: DatabaseOptions,
     private readonly cls: ClsService,
+    private readonly tenantContext: TenantContextService,
   ) {}
 
   async record({ messageId, pattern, requestHash, reply }: InboxEntry): Promise<boolean> {
@@ -57,10 +59,17 @@ export class Inbox {
     return seen ?? undefined;
   }
 
-  /** The transaction TenantTransaction bound to the tenant; without one, nothing runs. */
+  /**
+   * The transaction TenantTransaction bound to the tenant in context; without one, or with
+   * another tenant's, nothing runs (the same refusals as the tenant-scoped client).
+   */
   private boundTransaction(): TenantBoundTx['tx'] {
+    const { tenantId } = this.tenantContext.require();
     const bound = this.cls.get<TenantBoundTx | undefined>(TENANT_BOUND_TX);
     if (!bound) throw new TenantContextMissingError('not inside a tenant transaction');
+    if (bound.tenantId !== tenantId) {
+      throw new TenantContextMissingError('the transaction belongs to another tenant');
+    }
     return bound.tx;
   }
 
