@@ -1,38 +1,20 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  Inject,
-  Injectable,
-  Logger,
-  NestInterceptor,
-  Type,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { RmqContext, RpcException } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { ClsService } from 'nestjs-cls';
 import { from, lastValueFrom, mergeMap, NEVER, Observable, of } from 'rxjs';
-import { isTransientDatabaseError, TenantTransaction } from '@app/database';
-import { DomainError, ErrorCode } from '@app/errors';
-import {
-  DeadlinePassedError,
-  MessageHeader,
-  RejectedMessageError,
-  retryQueueName,
-  RpcErrorBody,
-} from '@app/messaging';
+import { TenantTransaction } from '@app/database';
+import { RejectedMessageError } from '@app/messaging';
 import { MessageAuthenticator, MessagePacket } from '@app/signing';
 import { isUuid, TenantContextService } from '@app/tenancy';
 import { COMMAND_PAYLOAD, COMMAND_READS_ONLY } from './command.decorator';
 import { ExactlyOnce } from './exactly-once';
+import { FailurePolicy } from './failure-policy';
 import { inFlight } from './in-flight';
 import { Delivery } from './delivery';
 import { assertNotExpired, readIdentity } from './message-identity';
-import {
-  DEAD_LETTER_QUEUE,
-  MESSAGE_PIPELINE_OPTIONS,
-  MessagePipelineOptions,
-} from './message-pipeline.options';
+import { DEAD_LETTER_QUEUE } from './message-pipeline.options';
 import { validatePayload } from './payload-validation';
 
 class UndeclaredPayloadError extends Error {
@@ -66,8 +48,6 @@ interface Inbound {
  */
 @Injectable()
 export class MessagePipeline implements NestInterceptor {
-  private readonly logger = new Logger('Messages');
-
   constructor(
     private readonly cls: ClsService,
     private readonly reflector: Reflector,
@@ -75,8 +55,8 @@ export class MessagePipeline implements NestInterceptor {
     private readonly tenantTransaction: TenantTransaction,
     private readonly exactlyOnce: ExactlyOnce,
     private readonly authenticator: MessageAuthenticator,
+    private readonly failures: FailurePolicy,
     @Inject(DEAD_LETTER_QUEUE) private readonly deadLetterQueue: string,
-    @Inject(MESSAGE_PIPELINE_OPTIONS) private readonly options: MessagePipelineOptions,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -120,11 +100,11 @@ export class MessagePipeline implements NestInterceptor {
         failure = lookupErr;
       }
       try {
-        if (this.retryLater(delivery, failure)) return NO_REPLY;
+        if (this.failures.retryLater(delivery, failure)) return NO_REPLY;
       } catch (tooLate) {
         failure = tooLate;
       }
-      throw new RpcException(this.settleFailure(packet.pattern, delivery, failure));
+      throw new RpcException(this.failures.settle(packet.pattern, delivery, failure));
     }
     // Outside the try: the work is committed, so a failing ack must not be reported as a failure.
     delivery.ack();
@@ -161,59 +141,6 @@ export class MessagePipeline implements NestInterceptor {
     if (!payloadType) throw new UndeclaredPayloadError(packet.pattern);
     return validatePayload(payloadType, packet.data);
   }
-
-  /**
-   * A transient database failure (the transaction rolled back) is tried again later through the
-   * retry ladder, with exponential backoff and jitter, until the attempts run out. The deadline
-   * header still holds: an attempt that comes back too late is refused before BEGIN.
-   */
-  private retryLater(delivery: Delivery, err: unknown): boolean {
-    const { attempt } = delivery;
-    if (!isTransientDatabaseError(err) || attempt >= this.options.retryAttempts) return false;
-    const backoff = this.options.retryBaseDelayMs * 2 ** (attempt - 1);
-    const delayMs = Math.round(backoff * (0.5 + Math.random() / 2));
-    // A retry that would come back after the caller's deadline could only be refused then: settle
-    // it now as expired, and the caller still waiting gets its 503 at once.
-    assertNotExpired(delivery.message, Date.now(), delayMs);
-    // The copy carries the same signature: it is a retry, not a replay.
-    this.authenticator.forget(delivery.message);
-    delivery.retryLater(retryQueueName(this.options.queuePrefix, attempt), delayMs);
-    this.logger.warn(`Retrying in ${delayMs} ms (attempt ${attempt + 1}): ${errorName(err)}`);
-    return true;
-  }
-
-  private settleFailure(pattern: string, delivery: Delivery, err: unknown): RpcErrorBody {
-    if (err instanceof DomainError) {
-      // An answer, not a fault: the transaction rolled back and the caller gets the error.
-      delivery.ack();
-      return { code: err.code, message: err.message };
-    }
-    const correlationId = this.tenantContext.get()?.correlationId ?? '';
-    if (err instanceof RejectedMessageError) {
-      delivery.deadLetter(err.message);
-      this.logger.warn(`${pattern} dead-lettered: ${err.message} (correlation ${correlationId || 'none'})`);
-      // Too late is not the sender's fault: a caller still waiting gets a 503 to retry, not a 400.
-      const code = err instanceof DeadlinePassedError ? ErrorCode.Unavailable : ErrorCode.InvalidInput;
-      return { code, message: err.message };
-    }
-    if (isTransientDatabaseError(err)) {
-      delivery.deadLetter(`transient error: ${errorName(err)}`, {
-        [MessageHeader.Attempt]: delivery.attempt,
-      });
-      this.logger.warn(`${pattern} dead-lettered after ${delivery.attempt} attempts: ${errorName(err)}`);
-      return { code: ErrorCode.Unavailable, message: 'The database is unavailable; try again later' };
-    }
-    delivery.deadLetter(`unexpected error: ${err instanceof Error ? err.name : typeof err}`);
-    this.logger.error(
-      `${pattern} dead-lettered after an unexpected error (correlation ${correlationId || 'none'})`,
-      err instanceof Error ? err.stack : String(err),
-    );
-    return { code: ErrorCode.Internal, message: 'The worker failed to handle the request' };
-  }
-}
-
-function errorName(err: unknown): string {
-  return err instanceof Error ? err.name : typeof err;
 }
 
 function applied({ packet, delivery }: Inbound) {

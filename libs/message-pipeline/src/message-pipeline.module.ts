@@ -4,6 +4,7 @@ import { queueNames } from '@app/messaging';
 import { MessageAuthenticator, signingKey } from '@app/signing';
 import { CommandHandlersCheck } from './command-handlers.check';
 import { ExactlyOnce } from './exactly-once';
+import { FailurePolicy } from './failure-policy';
 import { MessagePipeline } from './message-pipeline.interceptor';
 import {
   DEAD_LETTER_QUEUE,
@@ -18,6 +19,7 @@ import {
   providers: [
     CommandHandlersCheck,
     ExactlyOnce,
+    FailurePolicy,
     {
       provide: MessageAuthenticator,
       inject: [MESSAGE_PIPELINE_OPTIONS],

@@ -16,6 +16,7 @@ import { MessageAuthenticator, signingKey, signMessage } from '@app/signing';
 import { TenantContextService, TenantIdentity } from '@app/tenancy';
 import { Command } from './command.decorator';
 import { ExactlyOnce } from './exactly-once';
+import { FailurePolicy } from './failure-policy';
 import { MessagePipeline } from './message-pipeline.interceptor';
 
 export const TENANT = '55555555-5555-4555-8555-555555555555';
@@ -173,14 +174,14 @@ export function setup(
     tenantTransaction,
     new ExactlyOnce(inbox as unknown as Inbox, tenantTransaction),
     sharedAuthenticator,
-    DLQ,
-    {
+    new FailurePolicy(tenantContext, sharedAuthenticator, {
       queuePrefix: 'test.',
       signingSecrets: [],
       maxAgeMs: 60_000,
       retryAttempts: RETRY_ATTEMPTS,
       retryBaseDelayMs: 100,
-    },
+    }),
+    DLQ,
   );
   const result = (): Promise<unknown> => lastValueFrom(interceptor.intercept(context, next));
   /** What the interceptor emits within a moment: nothing at all for a message it retries. */

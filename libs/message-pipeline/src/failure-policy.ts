@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isTransientDatabaseError } from '@app/database';
+import { DomainError, ErrorCode } from '@app/errors';
+import {
+  DeadlinePassedError,
+  MessageHeader,
+  RejectedMessageError,
+  retryQueueName,
+  RpcErrorBody,
+} from '@app/messaging';
+import { MessageAuthenticator } from '@app/signing';
+import { TenantContextService } from '@app/tenancy';
+import { Delivery } from './delivery';
+import { assertNotExpired } from './message-identity';
+import { MESSAGE_PIPELINE_OPTIONS, MessagePipelineOptions } from './message-pipeline.options';
+
+/**
+ * What becomes of a message whose work failed: retried later, answered and acked, or
+ * dead-lettered, each with the reply the caller gets.
+ */
+@Injectable()
+export class FailurePolicy {
+  private readonly logger = new Logger('Messages');
+
+  constructor(
+    private readonly tenantContext: TenantContextService,
+    private readonly authenticator: MessageAuthenticator,
+    @Inject(MESSAGE_PIPELINE_OPTIONS) private readonly options: MessagePipelineOptions,
+  ) {}
+
+  /**
+   * A transient database failure (the transaction rolled back) is tried again later through the
+   * retry ladder, with exponential backoff and jitter, until the attempts run out. The deadline
+   * header still holds: an attempt that comes back too late is refused before BEGIN.
+   */
+  retryLater(delivery: Delivery, err: unknown): boolean {
+    const { attempt } = delivery;
+    if (!isTransientDatabaseError(err) || attempt >= this.options.retryAttempts) return false;
+    const backoff = this.options.retryBaseDelayMs * 2 ** (attempt - 1);
+    const delayMs = Math.round(backoff * (0.5 + Math.random() / 2));
+    // A retry that would come back after the caller's deadline could only be refused then: settle
+    // it now as expired, and the caller still waiting gets its 503 at once.
+    assertNotExpired(delivery.message, Date.now(), delayMs);
+    // The copy carries the same signature: it is a retry, not a replay.
+    this.authenticator.forget(delivery.message);
+    delivery.retryLater(retryQueueName(this.options.queuePrefix, attempt), delayMs);
+    this.logger.warn(`Retrying in ${delayMs} ms (attempt ${attempt + 1}): ${errorName(err)}`);
+    return true;
+  }
+
+  settle(pattern: string, delivery: Delivery, err: unknown): RpcErrorBody {
+    if (err instanceof DomainError) {
+      // An answer, not a fault: the transaction rolled back and the caller gets the error.
+      delivery.ack();
+      return { code: err.code, message: err.message };
+    }
+    const correlationId = this.tenantContext.get()?.correlationId ?? '';
+    if (err instanceof RejectedMessageError) {
+      delivery.deadLetter(err.message);
+      this.logger.warn(`${pattern} dead-lettered: ${err.message} (correlation ${correlationId || 'none'})`);
+      // Too late is not the sender's fault: a caller still waiting gets a 503 to retry, not a 400.
+      const code = err instanceof DeadlinePassedError ? ErrorCode.Unavailable : ErrorCode.InvalidInput;
+      return { code, message: err.message };
+    }
+    if (isTransientDatabaseError(err)) {
+      delivery.deadLetter(`transient error: ${errorName(err)}`, {
+        [MessageHeader.Attempt]: delivery.attempt,
+      });
+      this.logger.warn(`${pattern} dead-lettered after ${delivery.attempt} attempts: ${errorName(err)}`);
+      return { code: ErrorCode.Unavailable, message: 'The database is unavailable; try again later' };
+    }
+    delivery.deadLetter(`unexpected error: ${err instanceof Error ? err.name : typeof err}`);
+    this.logger.error(
+      `${pattern} dead-lettered after an unexpected error (correlation ${correlationId || 'none'})`,
+      err instanceof Error ? err.stack : String(err),
+    );
+    return { code: ErrorCode.Internal, message: 'The worker failed to handle the request' };
+  }
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}
