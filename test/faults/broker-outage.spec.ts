@@ -1,7 +1,7 @@
 // Fault: RabbitMQ stops for a few seconds while tenants keep creating projects. Every answer must be
 // a 201 or a 503 with Retry-After (never a 500, never a hang), and every 201 must have its row.
 import { execFileSync } from 'node:child_process';
-import { expectNoHarm, underFault } from '../support/fault-stream';
+import { expectNoHarm, outage, underFault } from '../support/fault-stream';
 import { useStack } from '../support/stack';
 import { TenantSession } from '../support/tenant-session';
 
@@ -16,15 +16,14 @@ describe('A broker outage', () => {
 
   it('should answer 503 with Retry-After, never 500, and lose nothing it answered 201', async () => {
     const tenants = await Promise.all([1, 2, 3, 4].map(() => TenantSession.create(stack.baseUrl)));
-    const outcome = await underFault(tenants, async () => {
-      try {
-        rabbitmqctl('stop_app');
-        await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-      } finally {
-        // Restored whatever happened above; underFault then waits until the stack serves again.
-        rabbitmqctl('start_app');
-      }
-    });
+    const outcome = await underFault(
+      tenants,
+      outage(
+        OUTAGE_MS,
+        () => rabbitmqctl('stop_app'),
+        () => rabbitmqctl('start_app'),
+      ),
+    );
     console.log('broker outage', outcome.tally);
 
     expectNoHarm(outcome);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { MessageHeader } from '@app/messaging';
 import { useBroker } from '../support/broker';
-import { expectNoHarm, underFault } from '../support/fault-stream';
+import { expectNoHarm, outage, underFault } from '../support/fault-stream';
 import { useStack } from '../support/stack';
 import { TenantSession } from '../support/tenant-session';
 
@@ -26,15 +26,14 @@ describe('A database outage', () => {
 
   it('should retry, not dead-letter: no 500, nothing lost, no transient error in the dead-letter queue', async () => {
     const tenants = await Promise.all([1, 2, 3, 4].map(() => TenantSession.create(stack.baseUrl)));
-    const outcome = await underFault(tenants, async () => {
-      try {
-        pgctl('stop');
-        await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-      } finally {
-        // Restored whatever happened above; underFault then waits until the stack serves again.
-        pgctl('start');
-      }
-    });
+    const outcome = await underFault(
+      tenants,
+      outage(
+        OUTAGE_MS,
+        () => pgctl('stop'),
+        () => pgctl('start'),
+      ),
+    );
     const reasons: string[] = [];
     for (
       let m = await broker.channel.get(broker.queues.deadLetter);

@@ -116,3 +116,18 @@ export function expectNoHarm({ answers, tally }: { answers: Answer[]; tally: Tal
   expect(tally[201]).toBe(tally.keysCreated);
   expect(tally[201]).toBeGreaterThan(0);
 }
+
+/**
+ * A fault of a shared service: stops it, keeps it down for `ms`, and starts it again whatever
+ * happened meanwhile (underFault then waits, bounded, until the stack serves again).
+ */
+export function outage(ms: number, stop: () => void, start: () => void): () => Promise<void> {
+  return async () => {
+    try {
+      stop();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    } finally {
+      start();
+    }
+  };
+}
