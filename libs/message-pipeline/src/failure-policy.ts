@@ -30,8 +30,9 @@ export class FailurePolicy {
 
   /**
    * A transient database failure (the transaction rolled back) is tried again later through the
-   * retry ladder, with exponential backoff and jitter, until the attempts run out. The deadline
-   * header still holds: an attempt that comes back too late is refused before BEGIN.
+   * retry ladder, with exponential backoff and jitter, until the attempts run out. A retry that
+   * would come back after the deadline is not parked: the DeadlinePassedError it throws is settled
+   * as expired.
    */
   retryLater(delivery: Delivery, err: unknown): boolean {
     const { attempt } = delivery;
@@ -69,7 +70,7 @@ export class FailurePolicy {
       this.logger.warn(`${pattern} dead-lettered after ${delivery.attempt} attempts: ${errorName(err)}`);
       return { code: ErrorCode.Unavailable, message: 'The database is unavailable; try again later' };
     }
-    delivery.deadLetter(`unexpected error: ${err instanceof Error ? err.name : typeof err}`);
+    delivery.deadLetter(`unexpected error: ${errorName(err)}`);
     this.logger.error(
       `${pattern} dead-lettered after an unexpected error (correlation ${correlationId || 'none'})`,
       err instanceof Error ? err.stack : String(err),

@@ -2,7 +2,7 @@ import { ClsService } from 'nestjs-cls';
 import { TenantContextMissingError } from '@app/errors';
 import { TenantContextService } from '@app/tenancy';
 import { PrismaService } from './prisma.service';
-import { PrismaTx, PrismaTxHost, TENANT_BOUND_TX, TenantBoundTx } from './prisma-tx';
+import { PrismaTxHost, requireTenantBoundTx } from './prisma-tx';
 
 /**
  * A client whose every model operation runs inside the current tenant transaction, and which
@@ -15,18 +15,6 @@ export function createTenantPrismaClient(
   cls: ClsService,
   tenantContext: TenantContextService,
 ) {
-  function boundTransaction(): PrismaTx {
-    const { tenantId } = tenantContext.require();
-    const bound = cls.get<TenantBoundTx | undefined>(TENANT_BOUND_TX);
-    if (!bound || !txHost.isTransactionActive() || txHost.tx !== bound.tx) {
-      throw new TenantContextMissingError('not inside a tenant transaction');
-    }
-    if (bound.tenantId !== tenantId) {
-      throw new TenantContextMissingError('the transaction belongs to another tenant');
-    }
-    return bound.tx;
-  }
-
   return prisma.$extends({
     name: 'tenant-scope',
     query: {
@@ -34,7 +22,7 @@ export function createTenantPrismaClient(
         if (!model) {
           throw new TenantContextMissingError(`raw query ${operation} is not allowed on the tenant client`);
         }
-        const tx = boundTransaction();
+        const tx = requireTenantBoundTx(txHost, cls, tenantContext);
         const delegate = (tx as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[
           model.charAt(0).toLowerCase() + model.slice(1)
         ];
