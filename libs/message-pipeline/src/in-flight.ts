@@ -24,11 +24,15 @@ class InFlight {
   drained(timeoutMs: number): Promise<boolean> {
     if (this.count === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.waiters.push(() => {
+      const wake = () => {
         clearTimeout(timer);
         resolve(true);
-      });
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== wake);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(wake);
     });
   }
 }
