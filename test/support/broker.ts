@@ -74,6 +74,19 @@ export class Broker {
     return (await this.channel.checkQueue(queue)).messageCount;
   }
 
+  /** Consumers on a queue; 0 also when the queue does not exist (the check would close the channel). */
+  async consumerCount(queue: string): Promise<number> {
+    const channel = await this.connection!.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      const { consumerCount } = await channel.checkQueue(queue);
+      await channel.close();
+      return consumerCount;
+    } catch {
+      return 0;
+    }
+  }
+
   async close(): Promise<void> {
     await this.connection?.close();
   }

@@ -121,11 +121,20 @@ export function expectNoHarm({ answers, tally }: { answers: Answer[]; tally: Tal
  * A fault of a shared service: stops it, keeps it down for `ms`, and starts it again whatever
  * happened meanwhile (underFault then waits, bounded, until the stack serves again).
  */
-export function outage(ms: number, stop: () => void, start: () => void): () => Promise<void> {
+export function outage(
+  ms: number,
+  stop: () => void,
+  start: () => void,
+  /** Called every 250 ms while the service is down, to watch how the stack behaves. */
+  sample?: () => Promise<void>,
+): () => Promise<void> {
   return async () => {
     try {
       stop();
-      await new Promise((resolve) => setTimeout(resolve, ms));
+      for (const until = Date.now() + ms; Date.now() < until;) {
+        await sample?.();
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, until - Date.now()))));
+      }
     } finally {
       start();
     }

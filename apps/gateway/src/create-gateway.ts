@@ -3,8 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DEV_JWT_SECRET, GatewayEnv, gatewayEnvSchema, parseEnv } from '@app/config';
-import { assertDeadLetterQueue } from '@app/messaging';
+import { declareDeadLetterQueue } from '@app/messaging';
 import { GatewayModule } from './gateway.module';
+import { commandClientOptionsFrom } from './gateway.options';
 
 /** Builds the gateway, ready to listen; tests call this too. */
 export async function createGateway(): Promise<NestFastifyApplication> {
@@ -26,10 +27,7 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   }
   // Best effort: the worker declares it too before it consumes. A gateway started while the broker
   // is down still serves /health (503) and answers 503 rather than refusing to start.
-  await assertDeadLetterQueue(
-    config.get('AMQP_URL', { infer: true }),
-    config.get('QUEUE_PREFIX', { infer: true }),
-  ).catch((err: unknown) =>
+  await declareDeadLetterQueue(commandClientOptionsFrom(config)).catch((err: unknown) =>
     Logger.error(`Could not declare the dead-letter queue: ${String(err)}`, 'Bootstrap'),
   );
   app.enableShutdownHooks();

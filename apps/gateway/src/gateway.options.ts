@@ -1,7 +1,7 @@
 import { ConfigService } from '@nestjs/config';
 import type { AuthOptions } from '@app/auth';
 import type { CommandClientOptions } from '@app/command-client';
-import type { GatewayEnv } from '@app/config';
+import { GatewayEnv, queueSettingsOf } from '@app/config';
 
 type Config = ConfigService<GatewayEnv, true>;
 
@@ -20,6 +20,7 @@ export function commandClientOptionsFrom(config: Config): CommandClientOptions {
   return {
     url: config.get('AMQP_URL', { infer: true }),
     queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
+    queues: queueSettingsOf(config),
     timeoutMs: config.get('RPC_TIMEOUT_MS', { infer: true }),
     maxInFlight: config.get('RPC_MAX_IN_FLIGHT', { infer: true }),
     signingSecret: config.get('MESSAGE_SIGNING_KEY', { infer: true }),

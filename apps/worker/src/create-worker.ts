@@ -4,31 +4,26 @@ import { AsyncMicroserviceOptions } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { WorkerEnv } from '@app/config';
 import { CommandServer } from '@app/message-pipeline';
-import { assertWorkerQueues, commandServerOptions } from '@app/messaging';
+import { commandServerOptions, declareWorkerQueues } from '@app/messaging';
 import { WorkerModule } from './worker.module';
+import { brokerOptionsFrom } from './worker.options';
 
 /** Builds the worker, ready to listen; tests call this too. */
 export async function createWorker(): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(WorkerModule, {
     inject: [ConfigService],
-    useFactory: (config: ConfigService<WorkerEnv, true>) => ({
-      strategy: new CommandServer(
-        commandServerOptions({
-          url: config.get('AMQP_URL', { infer: true }),
-          queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
-          prefetch: config.get('WORKER_PREFETCH', { infer: true }),
-        }).options,
-        { drainMs: config.get('WORKER_DRAIN_MS', { infer: true }) },
-      ),
-    }),
+    useFactory: (config: ConfigService<WorkerEnv, true>) => {
+      const broker = brokerOptionsFrom(config);
+      return {
+        strategy: new CommandServer(commandServerOptions(broker).options, {
+          drainMs: config.get('WORKER_DRAIN_MS', { infer: true }),
+          // Before consuming, on every (re)connect: until the dead-letter queue and the retry ladder
+          // exist, what is dead-lettered or retried is lost.
+          declareQueues: (channel) => declareWorkerQueues(channel, broker),
+        }),
+      };
+    },
   });
-  const config = app.get<ConfigService<WorkerEnv, true>>(ConfigService);
-  // Declared before consuming: until the dead-letter queue exists, rejected messages are lost;
-  // until the retry ladder exists, retried ones are.
-  await assertWorkerQueues(
-    config.get('AMQP_URL', { infer: true }),
-    config.get('QUEUE_PREFIX', { infer: true }),
-  );
   app.enableShutdownHooks();
   return app;
 }

@@ -1,7 +1,8 @@
 import { ConfigService } from '@nestjs/config';
-import type { WorkerEnv } from '@app/config';
+import { queueSettingsOf, WorkerEnv } from '@app/config';
 import type { DatabaseOptions } from '@app/database';
 import type { MessagePipelineOptions } from '@app/message-pipeline';
+import type { BrokerOptions } from '@app/messaging';
 
 type Config = ConfigService<WorkerEnv, true>;
 
@@ -26,5 +27,14 @@ export function messagePipelineOptionsFrom(config: Config): MessagePipelineOptio
     maxAgeMs: config.get('MESSAGE_MAX_AGE_MS', { infer: true }),
     retryAttempts: config.get('WORKER_RETRY_ATTEMPTS', { infer: true }),
     retryBaseDelayMs: config.get('WORKER_RETRY_BASE_MS', { infer: true }),
+  };
+}
+
+export function brokerOptionsFrom(config: Config): BrokerOptions & { prefetch: number } {
+  return {
+    url: config.get('AMQP_URL', { infer: true }),
+    queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
+    queues: queueSettingsOf(config),
+    prefetch: config.get('WORKER_PREFETCH', { infer: true }),
   };
 }

@@ -3,6 +3,7 @@ import { ClientProxy } from '@nestjs/microservices';
 import { ClsService } from 'nestjs-cls';
 import { BehaviorSubject, NEVER, Observable, of, throwError } from 'rxjs';
 import { DomainError, ErrorCode, UnavailableError } from '@app/errors';
+import { DEFAULT_QUEUE_SETTINGS } from '@app/messaging';
 import { MessageSigner, signingKey } from '@app/signing';
 import { TenantContextService } from '@app/tenancy';
 import { CommandClient } from './command.client';
@@ -18,7 +19,14 @@ function setup(reply: () => Observable<unknown>, maxInFlight = 10) {
   const tenantContext = new TenantContextService(cls);
   const client = new CommandClient(
     transport,
-    { url: 'amqp://x', queuePrefix: '', timeoutMs: 200, maxInFlight, signingSecret: 's' },
+    {
+      url: 'amqp://x',
+      queuePrefix: '',
+      queues: DEFAULT_QUEUE_SETTINGS,
+      timeoutMs: 200,
+      maxInFlight,
+      signingSecret: 's',
+    },
     tenantContext,
     new MessageSigner(signingKey('unit-test-signing-key-0123456789abcdef')),
     cls,

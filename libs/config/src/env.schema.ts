@@ -26,6 +26,11 @@ const base = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   AMQP_URL: amqpUrl.default(DEFAULT_AMQP_URL),
   QUEUE_PREFIX: queuePrefix,
+  // How the queues are declared; every side must agree, and a live queue cannot change (README → Messages).
+  QUEUE_TYPE: z.enum(['classic', 'quorum']).default('classic'),
+  QUEUE_DELIVERY_LIMIT: positiveInt.default(20),
+  DLQ_MAX_LENGTH: positiveInt.default(100_000),
+  DLQ_MESSAGE_TTL_HOURS: positiveInt.default(14 * 24),
 });
 
 const jwt = z.object({
@@ -147,3 +152,5 @@ export const adminEnvSchema = base
   })
   .transform(withJwtSecret);
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
+
+export type BaseEnv = z.infer<typeof base>;

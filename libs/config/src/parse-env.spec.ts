@@ -26,6 +26,13 @@ function problems(run: () => unknown): string[] {
   throw new Error('expected InvalidConfigError, but parsing succeeded');
 }
 
+const QUEUE_DEFAULTS = {
+  QUEUE_TYPE: 'classic',
+  QUEUE_DELIVERY_LIMIT: 20,
+  DLQ_MAX_LENGTH: 100_000,
+  DLQ_MESSAGE_TTL_HOURS: 14 * 24,
+};
+
 describe(parseEnv.name, () => {
   describe('gateway schema', () => {
     it('should apply the development defaults to an empty environment', () => {
@@ -33,6 +40,7 @@ describe(parseEnv.name, () => {
         NODE_ENV: 'development',
         AMQP_URL: DEFAULT_AMQP_URL,
         QUEUE_PREFIX: '',
+        ...QUEUE_DEFAULTS,
         PORT: 3000,
         HOST: '0.0.0.0',
         RPC_TIMEOUT_MS: 5000,
@@ -42,6 +50,12 @@ describe(parseEnv.name, () => {
         JWT_CLOCK_TOLERANCE_S: 5,
         MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY,
       });
+    });
+
+    it('should refuse a queue type RabbitMQ does not have', () => {
+      expect(problems(() => parseEnv(gatewayEnvSchema, { QUEUE_TYPE: 'stream' }))).toEqual([
+        'QUEUE_TYPE: Invalid option: expected one of "classic"|"quorum"',
+      ]);
     });
 
     it('should coerce numeric variables from strings', () => {
@@ -98,6 +112,7 @@ describe(parseEnv.name, () => {
         NODE_ENV: 'development',
         AMQP_URL: DEFAULT_AMQP_URL,
         QUEUE_PREFIX: '',
+        ...QUEUE_DEFAULTS,
         DATABASE_URL: DEFAULT_DATABASE_URL,
         DATABASE_POOL_SIZE: 10,
         DATABASE_STATEMENT_TIMEOUT_MS: 5000,

@@ -4,6 +4,7 @@ import { TransactionalAdapterPrisma } from '@nestjs-cls/transactional-adapter-pr
 import { ClsService } from 'nestjs-cls';
 import { TenantContextService } from '@app/tenancy';
 import { PrismaService } from './client/prisma.service';
+import { DatabaseProbe } from './client/database-probe';
 import { Inbox } from './client/inbox';
 import { createTenantPrismaClient } from './client/tenant-prisma.client';
 import { TenantStatusService } from './client/tenant-status.service';
@@ -37,12 +38,13 @@ export function transactionalClsPlugin(): ClsPluginTransactional {
     TenantStatusService,
     TenantTransaction,
     Inbox,
+    DatabaseProbe,
     {
       provide: TENANT_PRISMA,
       inject: [PrismaService, TransactionHost, ClsService, TenantContextService],
       useFactory: createTenantPrismaClient,
     },
   ],
-  exports: [PrismaService, TenantTransaction, TENANT_PRISMA, Inbox],
+  exports: [PrismaService, TenantTransaction, TENANT_PRISMA, Inbox, DatabaseProbe],
 })
 export class DatabaseModule extends DatabaseModuleBase {}

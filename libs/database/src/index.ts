@@ -6,7 +6,8 @@ export type { InboxEntry, InboxRecord } from './client/inbox';
 export { TENANT_PRISMA } from './client/tokens';
 export type { TenantPrismaClient } from './client/tenant-prisma.client';
 export { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from './client/prisma-errors';
-export { isTransientDatabaseError } from './client/transient-errors';
+export { isDatabaseUnreachable, isTransientDatabaseError } from './client/transient-errors';
+export { DatabaseProbe } from './client/database-probe';
 export { assertRuntimeSafety, UnsafeDatabaseError } from './safety/runtime-safety.check';
 // Row types of every model (ProjectModel, ...), for repositories to name what they return.
 export type * from './generated/prisma/models';

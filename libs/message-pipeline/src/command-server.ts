@@ -1,66 +1,79 @@
 import { Logger } from '@nestjs/common';
 import { OutgoingResponse, RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
-import type { Channel } from 'amqplib';
-import type { ChannelWrapper } from 'amqp-connection-manager';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { inFlight } from './in-flight';
+import { intake } from './intake';
+import { PendingReplies } from './pending-replies';
 
 export interface CommandServerOptions {
   /** How long a shutdown waits for the messages in hand before closing anyway. */
   drainMs: number;
+  /** Declares every queue the worker needs; run on each (re)connect, before consuming. */
+  declareQueues: (channel: Channel) => Promise<void>;
 }
 
 /**
- * Nest's RMQ server, with two holes closed.
- * - Shutdown: Nest closes the channel at once, so messages in hand lose their ack and come back
- *   (safe, the inbox answers them, but their callers wait). This one cancels its consumer first,
- *   lets the pipeline settle what it holds (bounded by drainMs), then closes. What it could not
- *   finish goes back to the queue unacked, never to the dead-letter queue.
- * - Replies: Nest publishes a reply through a confirm channel and drops the returned promise, so a
- *   reply still unconfirmed when the broker goes away rejects unhandled, and Node ends the worker. A
- *   lost reply is harmless (the caller's RPC times out and answers 503; the work is committed and
- *   the message settled), so it is only logged.
+ * Nest's RMQ server, with its holes closed.
+ * - Staying subscribed: Nest ignores the broker cancelling its consumer (queue deleted, failover)
+ *   and, through amqp-connection-manager, waits for the next reconnect when only its channel
+ *   closes: either way the worker would sit idle for good. This one re-declares and re-subscribes,
+ *   or forces a reconnect.
+ * - Pausing: while the intake is closed (the database is unreachable) it holds no consumer.
+ * - Shutdown: it cancels its consumer first, lets the pipeline settle what it holds (bounded by
+ *   drainMs), then closes; what it could not finish goes back to the queue unacked.
+ * - Replies: Nest drops the promise of a reply's publish, so one still unconfirmed when the broker
+ *   goes away rejects unhandled and ends the worker; a lost reply is harmless (the caller answers 503
+ *   and retries with its Idempotency-Key), so it is only logged.
  */
 export class CommandServer extends ServerRMQ {
   private readonly serverLogger = new Logger(CommandServer.name);
   private readonly consumerTag = `worker-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  private consuming?: Channel;
-  private readonly replies = new Set<Promise<unknown>>();
+  private current?: Channel;
+  private subscribed = false;
+  private closing = false;
+  private readonly replies = new PendingReplies();
+  private readonly onIntakeChange = () => void this.followIntake();
 
   constructor(
     options: Required<RmqOptions>['options'],
-    private readonly shutdown: CommandServerOptions,
+    private readonly settings: CommandServerOptions,
   ) {
     super(options);
-    // Nest consumes with the consumerTag option when one is set: knowing it lets close() cancel it.
-    (this.options as { consumerTag?: string }).consumerTag = this.consumerTag;
+    intake.on('change', this.onIntakeChange);
   }
 
+  /** Replaces Nest's: declares every queue, and consumes only while the intake is open. */
   override async setupChannel(channel: Channel, callback: () => void): Promise<void> {
-    this.consuming = channel;
-    return super.setupChannel(channel, callback);
+    this.current = channel;
+    this.subscribed = false;
+    // Without a listener, amqplib throws a channel's error inside the connection's read loop.
+    channel.on('error', (err: Error) => this.serverLogger.warn(`Channel error: ${err.message}`));
+    channel.once('close', () => this.channelClosed(channel));
+    await this.settings.declareQueues(channel);
+    await channel.prefetch(this.options.prefetchCount ?? 0, false);
+    if (intake.isOpen) await this.subscribe(channel);
+    callback();
   }
 
   override async close(): Promise<void> {
-    const until = Date.now() + this.shutdown.drainMs;
-    await this.consuming?.cancel(this.consumerTag).catch(() => undefined);
+    this.closing = true;
+    intake.off('change', this.onIntakeChange);
+    const until = Date.now() + this.settings.drainMs;
+    await this.unsubscribe();
     const held = inFlight.size;
     if (held > 0) {
       this.serverLogger.log(
-        `Stopped consuming; waiting up to ${this.shutdown.drainMs} ms for ${held} message(s)`,
+        `Stopped consuming; waiting up to ${this.settings.drainMs} ms for ${held} message(s)`,
       );
-      const drained = await inFlight.drained(this.shutdown.drainMs);
-      if (!drained)
+      if (!(await inFlight.drained(this.settings.drainMs)))
         this.serverLogger.warn(`${inFlight.size} message(s) unfinished; they go back to the queue`);
     }
     // Nest publishes a settled message's reply a moment after the pipeline lets go of it.
     await new Promise((resolve) => setImmediate(resolve));
-    // Bounded: while the broker is away the channel holds publishes indefinitely.
-    await Promise.race([
-      Promise.allSettled([...this.replies]),
-      new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now())).unref()),
-    ]);
+    await this.replies.settled(Math.max(0, until - Date.now()));
     await super.close();
   }
 
@@ -70,20 +83,82 @@ export class CommandServer extends ServerRMQ {
     correlationId: string,
     _context: RmqContext,
   ): void {
-    const outgoing = this.serializer.serialize(message) as { options?: Record<string, unknown> };
-    const { options, ...packet } = outgoing;
+    const { options, ...packet } = this.serializer.serialize(message) as {
+      options?: Record<string, unknown>;
+    };
     // Typed `any` through Nest's optional dependency on amqp-connection-manager.
     const channel = this.channel as ChannelWrapper | null;
-    const sent = channel
-      ?.sendToQueue(replyTo, Buffer.from(JSON.stringify(packet)), { correlationId, ...options })
-      .catch((err: unknown) =>
-        this.serverLogger.warn(
-          `Reply ${correlationId} lost: ${err instanceof Error ? err.message : String(err)}`,
-        ),
+    const sent = channel?.sendToQueue(replyTo, Buffer.from(JSON.stringify(packet)), {
+      correlationId,
+      ...options,
+    });
+    if (sent) this.replies.track(sent, correlationId);
+  }
+
+  private async subscribe(channel: Channel): Promise<void> {
+    if (this.subscribed || this.closing) return;
+    this.subscribed = true;
+    await channel.consume(
+      this.queue,
+      (message: ConsumeMessage | null) => {
+        if (message)
+          void this.handleMessage(message, channel).catch((err: Error) => this.handleError(String(err)));
+        else void this.cancelledByBroker(channel);
+      },
+      { noAck: false, consumerTag: this.consumerTag },
+    );
+  }
+
+  private async unsubscribe(): Promise<void> {
+    if (!this.subscribed) return;
+    this.subscribed = false;
+    await this.current?.cancel(this.consumerTag).catch(() => undefined);
+  }
+
+  private async followIntake(): Promise<void> {
+    if (this.closing || !this.current) return;
+    if (intake.isOpen) {
+      await this.subscribe(this.current).catch((err: unknown) =>
+        this.lost(`could not consume again: ${String(err)}`),
       );
-    if (sent) {
-      this.replies.add(sent);
-      void sent.finally(() => this.replies.delete(sent));
+      this.serverLogger.log('Consuming commands again');
+    } else {
+      await this.unsubscribe();
+      this.serverLogger.warn('Stopped consuming commands until the database answers again');
     }
+  }
+
+  /** The broker cancelled the consumer (its queue was deleted, say): declare again and re-subscribe. */
+  private async cancelledByBroker(channel: Channel): Promise<void> {
+    this.subscribed = false;
+    if (this.closing) return;
+    this.serverLogger.warn('The broker cancelled the consumer; declaring the queues and subscribing again');
+    try {
+      await this.settings.declareQueues(channel);
+      if (intake.isOpen) await this.subscribe(channel);
+    } catch (err) {
+      this.lost(`could not subscribe again: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private channelClosed(channel: Channel): void {
+    if (this.current !== channel) return;
+    this.current = undefined;
+    this.subscribed = false;
+    if (!this.closing) this.lost('its channel closed');
+  }
+
+  /**
+   * Starts again from a fresh connection. On a next tick: a channel closed because its connection
+   * went is reconnected by amqp-connection-manager on its own, with its usual delay.
+   */
+  private lost(why: string): void {
+    setImmediate(() => {
+      // Typed `any` through Nest's optional dependency on amqp-connection-manager.
+      const connection = this.server as AmqpConnectionManager | null;
+      if (this.closing || !connection?.isConnected() || this.current) return;
+      this.serverLogger.warn(`The worker's channel is gone (${why}); reconnecting`);
+      connection.reconnect();
+    });
   }
 }

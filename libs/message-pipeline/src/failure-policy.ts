@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isTransientDatabaseError } from '@app/database';
+import { isDatabaseUnreachable, isTransientDatabaseError } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import {
   DeadlinePassedError,
@@ -10,6 +10,7 @@ import {
 } from '@app/messaging';
 import { MessageAuthenticator } from '@app/signing';
 import { TenantContextService } from '@app/tenancy';
+import { DatabaseWatch } from './database-watch';
 import { Delivery } from './delivery';
 import { assertNotExpired } from './message-identity';
 import { MESSAGE_PIPELINE_OPTIONS, MessagePipelineOptions } from './message-pipeline.options';
@@ -25,6 +26,7 @@ export class FailurePolicy {
   constructor(
     private readonly tenantContext: TenantContextService,
     private readonly authenticator: MessageAuthenticator,
+    private readonly databaseWatch: DatabaseWatch,
     @Inject(MESSAGE_PIPELINE_OPTIONS) private readonly options: MessagePipelineOptions,
   ) {}
 
@@ -36,7 +38,9 @@ export class FailurePolicy {
    */
   retryLater(delivery: Delivery, err: unknown): boolean {
     const { attempt } = delivery;
-    if (!isTransientDatabaseError(err) || attempt >= this.options.retryAttempts) return false;
+    if (!isTransientDatabaseError(err)) return false;
+    if (isDatabaseUnreachable(err)) this.databaseWatch.unreachable(firstLine(err));
+    if (attempt >= this.options.retryAttempts) return false;
     const backoff = this.options.retryBaseDelayMs * 2 ** (attempt - 1);
     const delayMs = Math.round(backoff * (0.5 + Math.random() / 2));
     // A retry that would come back after the caller's deadline could only be refused then: settle
@@ -81,4 +85,8 @@ export class FailurePolicy {
 
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).trim().split('\n')[0].slice(0, 200);
 }

@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { queueNames } from '@app/messaging';
 import { MessageAuthenticator, signingKey } from '@app/signing';
 import { CommandHandlersCheck } from './command-handlers.check';
+import { DatabaseWatch } from './database-watch';
 import { ExactlyOnce } from './exactly-once';
 import { FailurePolicy } from './failure-policy';
 import { MessagePipeline } from './message-pipeline.interceptor';
@@ -18,6 +19,7 @@ import {
   imports: [DiscoveryModule],
   providers: [
     CommandHandlersCheck,
+    DatabaseWatch,
     ExactlyOnce,
     FailurePolicy,
     {

@@ -24,9 +24,17 @@ describe(`${MessagePipeline.name} retries`, () => {
   });
 
   it('should park a message that met a transient database error in the first rung, without replying', async () => {
-    const { emitted, sendToQueue, ack, message } = setup(validHeaders(), () => throwError(unreachable));
+    const {
+      emitted,
+      sendToQueue,
+      ack,
+      message,
+      unreachable: watched,
+    } = setup(validHeaders(), () => throwError(unreachable));
 
     expect(await emitted()).toEqual([]);
+    // And the worker stops taking messages until the database answers.
+    expect(watched).toHaveBeenCalledWith("Can't reach database server at 127.0.0.1:5432");
 
     expect(sendToQueue).toHaveBeenCalledTimes(1);
     const [queue, , options] = sendToQueue.mock.calls[0];
@@ -61,6 +69,20 @@ describe(`${MessagePipeline.name} retries`, () => {
     await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.Unavailable });
     expect(deadLetterReason()).toBe('transient error: PrismaClientKnownRequestError');
     expect(sendToQueue.mock.calls[0][2].headers[MessageHeader.Attempt]).toBe(RETRY_ATTEMPTS);
+  });
+
+  it('should retry a lost race (lock timeout) without pausing the worker', async () => {
+    const lockTimeout = Object.assign(new Error('canceling statement due to lock timeout'), {
+      code: '55P03',
+    });
+    const {
+      emitted,
+      sendToQueue,
+      unreachable: watched,
+    } = setup(validHeaders(), () => throwError(() => lockTimeout));
+    expect(await emitted()).toEqual([]);
+    expect(sendToQueue.mock.calls[0][0]).toBe('test.commands.retry.1');
+    expect(watched).not.toHaveBeenCalled();
   });
 
   it('should not retry an error that is not transient', async () => {

@@ -15,6 +15,7 @@ import { MessageHeader, RpcErrorBody } from '@app/messaging';
 import { MessageAuthenticator, signingKey, signMessage } from '@app/signing';
 import { TenantContextService, TenantIdentity } from '@app/tenancy';
 import { Command } from './command.decorator';
+import type { DatabaseWatch } from './database-watch';
 import { ExactlyOnce } from './exactly-once';
 import { FailurePolicy } from './failure-policy';
 import { MessagePipeline } from './message-pipeline.interceptor';
@@ -167,6 +168,8 @@ export function setup(
     }),
   };
 
+  const unreachable = jest.fn();
+  const databaseWatch = { unreachable } as unknown as DatabaseWatch;
   const interceptor = new MessagePipeline(
     cls,
     new Reflector(),
@@ -174,7 +177,7 @@ export function setup(
     tenantTransaction,
     new ExactlyOnce(inbox as unknown as Inbox, tenantTransaction),
     sharedAuthenticator,
-    new FailurePolicy(tenantContext, sharedAuthenticator, {
+    new FailurePolicy(tenantContext, sharedAuthenticator, databaseWatch, {
       queuePrefix: 'test.',
       signingSecrets: [],
       maxAgeMs: 60_000,
@@ -208,6 +211,7 @@ export function setup(
     message,
     seen,
     tenantContext,
+    unreachable,
   };
 }
 

@@ -43,3 +43,19 @@ export function isTransientDatabaseError(err: unknown): boolean {
   }
   return err instanceof Error && TRANSIENT_MESSAGE.test(err.message);
 }
+
+// Of the transient failures, those that say the server itself is gone or starting, not that one
+// transaction lost a race: while they last, every message would fail the same way.
+const UNREACHABLE_PRISMA = new Set(['P1001', 'P1017']);
+const UNREACHABLE_SQLSTATE = /^(08...|57P0[1-3])$/;
+
+/** True when the database cannot be reached at all (down, restarting, connection refused or reset). */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  const codes = codesOf(err);
+  if (
+    codes.some((c) => UNREACHABLE_PRISMA.has(c) || UNREACHABLE_SQLSTATE.test(c) || TRANSIENT_ERRNO.has(c))
+  ) {
+    return true;
+  }
+  return err instanceof Error && TRANSIENT_MESSAGE.test(err.message);
+}

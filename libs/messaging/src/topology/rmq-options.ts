@@ -1,31 +1,14 @@
 import { RmqOptions, Transport } from '@nestjs/microservices';
+import type { BrokerOptions } from './declare-queues';
+import { commandQueueOptions } from './queue-arguments';
 import { queueNames } from './queues';
 
-/** Where both sides meet: the broker and the prefix the queue names are built from. */
-export interface BrokerOptions {
-  url: string;
-  queuePrefix: string;
-}
-
-/**
- * Both sides assert the queue, and RabbitMQ refuses a second declaration with other arguments,
- * so the declaration lives here once. Rejected and expired messages go to the dead-letter queue.
- */
-export function commandQueueOptions(prefix: string) {
-  return {
-    durable: true,
-    arguments: {
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': queueNames(prefix).deadLetter,
-    },
-  };
-}
-
+// Both sides assert the command queue, with the one declaration in queue-arguments.ts.
 function commandQueue(broker: BrokerOptions) {
   return {
     urls: [broker.url],
     queue: queueNames(broker.queuePrefix).commands,
-    queueOptions: commandQueueOptions(broker.queuePrefix),
+    queueOptions: commandQueueOptions(broker.queuePrefix, broker.queues),
   };
 }
 
