@@ -20,13 +20,18 @@ export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   deadLetterTtlMs: 14 * 24 * 3_600_000,
 };
 
+// Classic is RabbitMQ's default: left undeclared, so queues declared before the setting existed still match.
+function queueType(settings: QueueSettings): Record<string, unknown> {
+  return settings.type === 'classic' ? {} : { 'x-queue-type': settings.type };
+}
+
 /**
  * A queue that dead-letters to `target`. Quorum queues dead-letter at most once by default (a copy
  * can be dropped if the target is unavailable); at-least-once needs reject-publish overflow.
  */
 function deadLettersTo(target: string, settings: QueueSettings): Record<string, unknown> {
   const args: Record<string, unknown> = {
-    'x-queue-type': settings.type,
+    ...queueType(settings),
     'x-dead-letter-exchange': '',
     'x-dead-letter-routing-key': target,
   };
@@ -49,7 +54,7 @@ export function deadLetterQueueOptions(settings: QueueSettings): Options.AssertQ
   return {
     durable: true,
     arguments: {
-      'x-queue-type': settings.type,
+      ...queueType(settings),
       'x-max-length': settings.deadLetterMaxLength,
       'x-message-ttl': settings.deadLetterTtlMs,
     },
