@@ -9,6 +9,7 @@ const STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.TenantForbidden]: HttpStatus.FORBIDDEN,
   [ErrorCode.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.IdempotencyMismatch]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.InFlight]: HttpStatus.CONFLICT,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
@@ -31,7 +32,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     const statusCode: number = STATUS[error.code];
     if (statusCode >= 500) this.logger.warn(`${statusCode}: ${error.message}`);
     const reply = host.switchToHttp().getResponse<FastifyReply>().status(statusCode);
-    if (error.code === ErrorCode.Unavailable) {
+    if (error.code === ErrorCode.Unavailable || error.code === ErrorCode.InFlight) {
       // Also for an `unavailable` replied by a worker, which carries no delay of its own.
       reply.header('retry-after', String(error instanceof UnavailableError ? error.retryAfterSeconds : 1));
     }

@@ -9,6 +9,7 @@ export const ErrorCode = {
   TenantForbidden: 'tenant_forbidden',
   Unavailable: 'unavailable',
   IdempotencyMismatch: 'idempotency_mismatch',
+  InFlight: 'in_flight',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -62,5 +63,12 @@ export class UnavailableError extends DomainError {
 export class IdempotencyMismatchError extends DomainError {
   constructor() {
     super(ErrorCode.IdempotencyMismatch, 'This Idempotency-Key was used for a different request');
+  }
+}
+
+/** The same message id (an Idempotency-Key) is being applied by another transaction right now. */
+export class InFlightError extends DomainError {
+  constructor() {
+    super(ErrorCode.InFlight, 'A request with this Idempotency-Key is still being processed; retry later');
   }
 }

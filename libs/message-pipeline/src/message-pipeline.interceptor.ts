@@ -85,7 +85,9 @@ export class MessagePipeline implements NestInterceptor {
     try {
       // The handler gets the validated instance in place of the parsed JSON.
       inbound.args[0] = await this.admit(inbound);
-      result = await this.tenantTransaction.run(() => this.work(inbound, next));
+      // One delivery of a message id at a time: a second one at the same moment gets 409 (in flight).
+      const exclusiveKey = inbound.readsOnly ? undefined : applied(inbound).messageId;
+      result = await this.tenantTransaction.run(() => this.work(inbound, next), { exclusiveKey });
     } catch (err) {
       let failure = err;
       try {

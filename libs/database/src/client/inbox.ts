@@ -43,7 +43,9 @@ export class Inbox {
     // One raw statement on the tenant's own transaction, not a model call: it runs for every write,
     // and the worker is bound by Prisma's CPU per call (bench, medians of 3: full_create 485 req/s
     // without an inbox, 337 with createMany here, 431 with this). tenant_id comes from the column
-    // default, and RLS checks it. A concurrent repeat waits here for the first, then finds its row.
+    // default, and RLS checks it. Two deliveries of one id at once are kept apart before this (the
+    // transaction's exclusive key); one that slipped past would wait here for the first, then find
+    // its row.
     // The same refusals as the tenant-scoped client: no tenant, no bound transaction, another's.
     const tx = requireTenantBoundTx(this.txHost, this.cls, this.tenantContext);
     const count = await tx.$executeRaw`

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterPrisma } from '@nestjs-cls/transactional-adapter-prisma';
 import { ClsService } from 'nestjs-cls';
+import { InFlightError } from '@app/errors';
 import { TenantContextService } from '@app/tenancy';
 import { DATABASE_OPTIONS, DatabaseOptions } from '../database.options';
 import { PrismaService } from './prisma.service';
@@ -24,15 +25,30 @@ export class TenantTransaction {
     @Inject(DATABASE_OPTIONS) private readonly options: DatabaseOptions,
   ) {}
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * `exclusiveKey`: no two transactions may run with the same key at once (a message id: two
+   * deliveries of one request). Taken as a transaction-scoped advisory lock in the same statement,
+   * so it costs no round trip; a transaction that finds it taken throws InFlightError.
+   */
+  async run<T>(work: () => Promise<T>, { exclusiveKey }: { exclusiveKey?: string } = {}): Promise<T> {
     // Read before BEGIN: without a tenant no connection is even taken from the pool.
     const { tenantId } = this.tenantContext.require();
     return this.txHost.withTransaction(async () => {
       const tx = this.txHost.tx;
-      const { statementTimeoutMs, lockTimeoutMs } = this.options;
-      await tx.$executeRaw`SELECT set_config('app.current_tenant_id', ${tenantId}, true),
-        set_config('statement_timeout', ${`${statementTimeoutMs}ms`}, true),
-        set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`;
+      const statementTimeout = `${this.options.statementTimeoutMs}ms`;
+      const lockTimeout = `${this.options.lockTimeoutMs}ms`;
+      if (exclusiveKey === undefined) {
+        await tx.$executeRaw`SELECT set_config('app.current_tenant_id', ${tenantId}, true),
+          set_config('statement_timeout', ${statementTimeout}, true),
+          set_config('lock_timeout', ${lockTimeout}, true)`;
+      } else {
+        const [{ acquired }] = await tx.$queryRaw<[{ acquired: boolean }]>`
+          SELECT set_config('app.current_tenant_id', ${tenantId}, true),
+            set_config('statement_timeout', ${statementTimeout}, true),
+            set_config('lock_timeout', ${lockTimeout}, true),
+            pg_try_advisory_xact_lock(hashtextextended(${exclusiveKey}, 0)) AS acquired`;
+        if (!acquired) throw new InFlightError();
+      }
       this.cls.set(TENANT_BOUND_TX, { tx, tenantId } satisfies TenantBoundTx);
       await this.tenantStatus.assertActive(tx, tenantId);
       return work();
