@@ -4,7 +4,7 @@ import { AsyncMicroserviceOptions } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { WorkerEnv } from '@app/config';
 import { CommandServer } from '@app/message-pipeline';
-import { commandServerOptions, declareWorkerQueues } from '@app/messaging';
+import { commandServerOptions, declareWorkerQueues, queueNames } from '@app/messaging';
 import { WorkerModule } from './worker.module';
 import { brokerOptionsFrom } from './worker.options';
 
@@ -20,6 +20,14 @@ export async function createWorker(): Promise<INestMicroservice> {
           // Before consuming, on every (re)connect: until the dead-letter queue and the retry ladder
           // exist, what is dead-lettered or retried is lost.
           declareQueues: (channel) => declareWorkerQueues(channel, broker),
+          // Background jobs' batches: a queue and a prefetch of their own, so that a large import
+          // never makes interactive commands wait behind it.
+          moreQueues: [
+            {
+              queue: queueNames(broker.queuePrefix).jobs,
+              prefetch: config.get('WORKER_JOB_PREFETCH', { infer: true }),
+            },
+          ],
         }),
       };
     },

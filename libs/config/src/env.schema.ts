@@ -118,6 +118,8 @@ export const workerEnvSchema = base
     IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
     // Messages in flight per worker; near the pool size so messages do not queue for connections.
     WORKER_PREFETCH: positiveInt.default(10),
+    // Job batches in flight per worker, on the jobs queue's own consumer.
+    WORKER_JOB_PREFETCH: positiveInt.default(2),
     TENANT_STATUS_TTL_MS: z.coerce.number().int().min(0).default(5000),
     MESSAGE_SIGNING_KEY: z.string().optional(),
     // Accepted besides the current key while a rotation is under way.

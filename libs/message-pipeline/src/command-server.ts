@@ -2,37 +2,39 @@ import { Logger } from '@nestjs/common';
 import { OutgoingResponse, RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { inFlight } from './in-flight';
 import { intake } from './intake';
 import { PendingReplies } from './pending-replies';
+import { QueueConsumer } from './queue-consumer';
 
 export interface CommandServerOptions {
   /** How long a shutdown waits for the messages in hand before closing anyway. */
   drainMs: number;
   /** Declares every queue the worker needs; run on each (re)connect, before consuming. */
   declareQueues: (channel: Channel) => Promise<void>;
+  /** Queues consumed besides Nest's own, each on its own channel with its own prefetch. */
+  moreQueues?: Array<{ queue: string; prefetch: number }>;
 }
 
 /**
  * Nest's RMQ server, with its holes closed.
  * - Staying subscribed: Nest ignores the broker cancelling its consumer (queue deleted, failover)
  *   and, through amqp-connection-manager, waits for the next reconnect when only its channel
- *   closes: either way the worker would sit idle for good. This one re-declares and re-subscribes,
- *   or forces a reconnect.
+ *   closes: either way the worker would sit idle for good. Each QueueConsumer re-declares and
+ *   re-subscribes; a lost channel forces a reconnect.
+ * - More than one queue: background jobs have a queue and a prefetch of their own.
  * - Pausing: while the intake is closed (the database is unreachable) it holds no consumer.
- * - Shutdown: it cancels its consumer first, lets the pipeline settle what it holds (bounded by
+ * - Shutdown: it cancels its consumers first, lets the pipeline settle what it holds (bounded by
  *   drainMs), then closes; what it could not finish goes back to the queue unacked.
  * - Replies: Nest drops the promise of a reply's publish, so one still unconfirmed when the broker
  *   goes away rejects unhandled and ends the worker; a lost reply is harmless (the caller answers 503
- *   and retries with its Idempotency-Key), so it is only logged.
+ *   and retries with its Idempotency-Key), so it is only logged. A message without a reply address
+ *   (a job's batch) gets none.
  */
 export class CommandServer extends ServerRMQ {
   private readonly serverLogger = new Logger(CommandServer.name);
-  private readonly consumerTag = `worker-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  private current?: Channel;
-  private subscribed = false;
+  private readonly consumers: QueueConsumer[];
+  private readonly extraChannels: ChannelWrapper[] = [];
   private closing = false;
   private readonly replies = new PendingReplies();
   private readonly onIntakeChange = () => void this.followIntake();
@@ -42,19 +44,35 @@ export class CommandServer extends ServerRMQ {
     private readonly settings: CommandServerOptions,
   ) {
     super(options);
+    const events = {
+      message: (message: ConsumeMessage, channel: Channel) =>
+        void this.handleMessage(message, channel).catch((err: Error) => this.handleError(String(err))),
+      lost: (why: string) => this.lost(why),
+    };
+    const queues = [
+      { queue: this.queue, prefetch: options.prefetchCount ?? 0 },
+      ...(settings.moreQueues ?? []),
+    ];
+    this.consumers = queues.map(
+      ({ queue, prefetch }) => new QueueConsumer(queue, prefetch, settings.declareQueues, events),
+    );
     intake.on('change', this.onIntakeChange);
   }
 
-  /** Replaces Nest's: declares every queue, and consumes only while the intake is open. */
+  /** Replaces Nest's, for its own channel; the other queues get channels of their own. */
   override async setupChannel(channel: Channel, callback: () => void): Promise<void> {
-    this.current = channel;
-    this.subscribed = false;
-    // Without a listener, amqplib throws a channel's error inside the connection's read loop.
-    channel.on('error', (err: Error) => this.serverLogger.warn(`Channel error: ${err.message}`));
-    channel.once('close', () => this.channelClosed(channel));
-    await this.settings.declareQueues(channel);
-    await channel.prefetch(this.options.prefetchCount ?? 0, false);
-    if (intake.isOpen) await this.subscribe(channel);
+    const [own, ...others] = this.consumers;
+    await own.attach(channel);
+    if (this.extraChannels.length === 0) {
+      // Typed `any` through Nest's optional dependency on amqp-connection-manager.
+      const connection = this.server as AmqpConnectionManager;
+      for (const consumer of others) {
+        // Run again by amqp-connection-manager on every reconnect.
+        this.extraChannels.push(
+          connection.createChannel({ json: false, setup: (c: Channel) => consumer.attach(c) }),
+        );
+      }
+    }
     callback();
   }
 
@@ -62,7 +80,7 @@ export class CommandServer extends ServerRMQ {
     this.closing = true;
     intake.off('change', this.onIntakeChange);
     const until = Date.now() + this.settings.drainMs;
-    await this.unsubscribe();
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     const held = inFlight.size;
     if (held > 0) {
       this.serverLogger.log(
@@ -74,6 +92,7 @@ export class CommandServer extends ServerRMQ {
     // Nest publishes a settled message's reply a moment after the pipeline lets go of it.
     await new Promise((resolve) => setImmediate(resolve));
     await this.replies.settled(Math.max(0, until - Date.now()));
+    await Promise.all(this.extraChannels.map((channel) => channel.close().catch(() => undefined)));
     await super.close();
   }
 
@@ -83,6 +102,7 @@ export class CommandServer extends ServerRMQ {
     correlationId: string,
     _context: RmqContext,
   ): void {
+    if (!replyTo) return;
     const { options, ...packet } = this.serializer.serialize(message) as {
       options?: Record<string, unknown>;
     };
@@ -95,57 +115,17 @@ export class CommandServer extends ServerRMQ {
     if (sent) this.replies.track(sent, correlationId);
   }
 
-  private async subscribe(channel: Channel): Promise<void> {
-    if (this.subscribed || this.closing) return;
-    this.subscribed = true;
-    await channel.consume(
-      this.queue,
-      (message: ConsumeMessage | null) => {
-        if (message)
-          void this.handleMessage(message, channel).catch((err: Error) => this.handleError(String(err)));
-        else void this.cancelledByBroker(channel);
-      },
-      { noAck: false, consumerTag: this.consumerTag },
-    );
-  }
-
-  private async unsubscribe(): Promise<void> {
-    if (!this.subscribed) return;
-    this.subscribed = false;
-    await this.current?.cancel(this.consumerTag).catch(() => undefined);
-  }
-
   private async followIntake(): Promise<void> {
-    if (this.closing || !this.current) return;
+    if (this.closing) return;
     if (intake.isOpen) {
-      await this.subscribe(this.current).catch((err: unknown) =>
+      await Promise.all(this.consumers.map((consumer) => consumer.subscribe())).catch((err: unknown) =>
         this.lost(`could not consume again: ${String(err)}`),
       );
-      this.serverLogger.log('Consuming commands again');
+      this.serverLogger.log('Consuming again');
     } else {
-      await this.unsubscribe();
-      this.serverLogger.warn('Stopped consuming commands until the database answers again');
+      await Promise.all(this.consumers.map((consumer) => consumer.unsubscribe()));
+      this.serverLogger.warn('Stopped consuming until the database answers again');
     }
-  }
-
-  /** The broker cancelled the consumer (its queue was deleted, say): declare again and re-subscribe. */
-  private async cancelledByBroker(channel: Channel): Promise<void> {
-    this.subscribed = false;
-    if (this.closing) return;
-    this.serverLogger.warn('The broker cancelled the consumer; declaring the queues and subscribing again');
-    try {
-      await this.settings.declareQueues(channel);
-      if (intake.isOpen) await this.subscribe(channel);
-    } catch (err) {
-      this.lost(`could not subscribe again: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
-  private channelClosed(channel: Channel): void {
-    if (this.current !== channel) return;
-    this.current = undefined;
-    this.subscribed = false;
-    if (!this.closing) this.lost('its channel closed');
   }
 
   /**
@@ -156,8 +136,8 @@ export class CommandServer extends ServerRMQ {
     setImmediate(() => {
       // Typed `any` through Nest's optional dependency on amqp-connection-manager.
       const connection = this.server as AmqpConnectionManager | null;
-      if (this.closing || !connection?.isConnected() || this.current) return;
-      this.serverLogger.warn(`The worker's channel is gone (${why}); reconnecting`);
+      if (this.closing || !connection?.isConnected() || this.consumers.every((c) => c.hasChannel)) return;
+      this.serverLogger.warn(`A channel is gone (${why}); reconnecting`);
       connection.reconnect();
     });
   }

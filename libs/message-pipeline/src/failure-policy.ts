@@ -3,7 +3,9 @@ import { isDatabaseUnreachable, isTransientDatabaseError } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import {
   DeadlinePassedError,
+  consumedQueues,
   MessageHeader,
+  queueNames,
   RejectedMessageError,
   retryQueueName,
   RpcErrorBody,
@@ -48,9 +50,19 @@ export class FailurePolicy {
     assertNotExpired(delivery.message, Date.now(), delayMs);
     // The copy carries the same signature: it is a retry, not a replay.
     this.authenticator.forget(delivery.message);
-    delivery.retryLater(retryQueueName(this.options.queuePrefix, attempt), delayMs);
+    delivery.retryLater(retryQueueName(this.sourceQueue(delivery), attempt), delayMs);
     this.logger.warn(`Retrying in ${delayMs} ms (attempt ${attempt + 1}): ${errorName(err)}`);
     return true;
+  }
+
+  /**
+   * The queue the message came from, whose ladder it goes back through: its routing key, which is
+   * the queue's name whether the publisher or a retry rung put it there.
+   */
+  private sourceQueue(delivery: Delivery): string {
+    const { routingKey } = delivery.message.fields;
+    const queues = consumedQueues(this.options.queuePrefix);
+    return queues.includes(routingKey) ? routingKey : queueNames(this.options.queuePrefix).commands;
   }
 
   settle(pattern: string, delivery: Delivery, err: unknown): RpcErrorBody {

@@ -3,7 +3,7 @@ export { header, MessageHeader, textHeader } from './headers';
 export { DeadlinePassedError, RejectedMessageError } from './rejected-message.error';
 export { isRpcErrorBody, toDomainError } from './rpc-error';
 export type { RpcErrorBody } from './rpc-error';
-export { MAX_RETRY_RUNGS, queueNames, retryQueueName } from './topology/queues';
+export { consumedQueues, MAX_RETRY_RUNGS, queueNames, retryQueueName } from './topology/queues';
 export { commandClientOptions, commandServerOptions } from './topology/rmq-options';
 export { declareDeadLetterQueue, declareWorkerQueues } from './topology/declare-queues';
 export type { BrokerOptions } from './topology/declare-queues';

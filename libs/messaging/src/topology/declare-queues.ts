@@ -3,10 +3,11 @@ import type { Channel } from 'amqplib';
 import {
   commandQueueOptions,
   deadLetterQueueOptions,
+  jobQueueOptions,
   QueueSettings,
   retryQueueOptions,
 } from './queue-arguments';
-import { MAX_RETRY_RUNGS, queueNames, retryQueueName } from './queues';
+import { consumedQueues, MAX_RETRY_RUNGS, queueNames, retryQueueName } from './queues';
 
 /** Where both sides meet: the broker, the prefix the queue names are built from, and how queues are declared. */
 export interface BrokerOptions {
@@ -16,8 +17,8 @@ export interface BrokerOptions {
 }
 
 /**
- * Every queue the worker needs, on its own channel: the command queue, the dead-letter queue (until
- * it exists RabbitMQ silently drops what it dead-letters) and the retry ladder. Run on every
+ * Every queue the worker needs: the command and jobs queues, the dead-letter queue (until
+ * it exists RabbitMQ silently drops what it dead-letters) and their retry ladders. Run on every
  * (re)connect, so a queue deleted under a running worker comes back.
  */
 export async function declareWorkerQueues(
@@ -27,8 +28,11 @@ export async function declareWorkerQueues(
   const names = queueNames(queuePrefix);
   await declare(channel, names.deadLetter, deadLetterQueueOptions(queues));
   await declare(channel, names.commands, commandQueueOptions(queuePrefix, queues));
-  for (let rung = 1; rung <= MAX_RETRY_RUNGS; rung++) {
-    await declare(channel, retryQueueName(queuePrefix, rung), retryQueueOptions(queuePrefix, queues));
+  await declare(channel, names.jobs, jobQueueOptions(queuePrefix, queues));
+  for (const queue of consumedQueues(queuePrefix)) {
+    for (let rung = 1; rung <= MAX_RETRY_RUNGS; rung++) {
+      await declare(channel, retryQueueName(queue, rung), retryQueueOptions(queue, queues));
+    }
   }
 }
 

@@ -29,12 +29,12 @@ describe('queue arguments', () => {
       'x-dead-letter-strategy': 'at-least-once',
       'x-overflow': 'reject-publish',
     });
-    expect(retryQueueOptions('p.', quorum).arguments).toMatchObject({
+    expect(retryQueueOptions('p.commands', quorum).arguments).toMatchObject({
       'x-queue-type': 'quorum',
       'x-dead-letter-routing-key': 'p.commands',
       'x-dead-letter-strategy': 'at-least-once',
     });
-    expect(retryQueueOptions('p.', quorum).arguments).not.toHaveProperty('x-delivery-limit');
+    expect(retryQueueOptions('p.commands', quorum).arguments).not.toHaveProperty('x-delivery-limit');
     expect(deadLetterQueueOptions(quorum).arguments).toMatchObject({ 'x-queue-type': 'quorum' });
   });
 });

@@ -61,7 +61,10 @@ export function deadLetterQueueOptions(settings: QueueSettings): Options.AssertQ
   };
 }
 
-/** A retry rung: each message waits out its own expiration, then goes back to the command queue. */
-export function retryQueueOptions(prefix: string, settings: QueueSettings): Options.AssertQueue {
-  return { durable: true, arguments: deadLettersTo(queueNames(prefix).commands, settings) };
+/** The jobs queue: like the command queue, its failures go to the one dead-letter queue. */
+export const jobQueueOptions = commandQueueOptions;
+
+/** A retry rung of `queue`: each message waits out its own expiration, then goes back to `queue`. */
+export function retryQueueOptions(queue: string, settings: QueueSettings): Options.AssertQueue {
+  return { durable: true, arguments: deadLettersTo(queue, settings) };
 }
