@@ -7,17 +7,23 @@ import { declareDeadLetterQueue } from '@app/messaging';
 import { GatewayModule } from './gateway.module';
 import { commandClientOptionsFrom } from './gateway.options';
 
+const IMPORT_ROUTE = '/projects/import';
+
 /** Builds the gateway, ready to listen; tests call this too. */
 export async function createGateway(): Promise<NestFastifyApplication> {
   // Fastify takes its body limit at construction, before Nest's config module exists.
-  const { BODY_LIMIT_BYTES: bodyLimit } = parseEnv(gatewayEnvSchema, process.env);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule,
-    new FastifyAdapter({ bodyLimit }),
-    {
-      bufferLogs: false,
-    },
+  const { BODY_LIMIT_BYTES: bodyLimit, IMPORT_BODY_LIMIT_BYTES: importLimit } = parseEnv(
+    gatewayEnvSchema,
+    process.env,
   );
+  const adapter = new FastifyAdapter({ bodyLimit });
+  // The import route alone takes up to 10,000 items; Fastify sets a route's limit as it is added.
+  adapter.getInstance().addHook('onRoute', (route) => {
+    if (route.url === IMPORT_ROUTE) route.bodyLimit = importLimit;
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, {
+    bufferLogs: false,
+  });
   const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
   if (config.get('JWT_SECRET', { infer: true }) === DEV_JWT_SECRET) {
     Logger.warn(

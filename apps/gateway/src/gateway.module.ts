@@ -7,6 +7,7 @@ import { ClsModule } from 'nestjs-cls';
 import { AuthModule } from '@app/auth';
 import { CommandClientModule } from '@app/command-client';
 import { appConfigModule, gatewayEnvSchema } from '@app/config';
+import { JobsModule } from '@app/jobs';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
@@ -34,6 +35,7 @@ function correlationId(req: { headers: Record<string, string | string[] | undefi
     CommandClientModule.forRootAsync({ inject: [ConfigService], useFactory: commandClientOptionsFrom }),
     TerminusModule,
     // Resources: one line each.
+    JobsModule.forGateway(),
     ProjectsModule.forGateway(),
     TasksModule.forGateway(),
   ],

@@ -4,6 +4,7 @@ import { ClsModule } from 'nestjs-cls';
 import { appConfigModule, workerEnvSchema } from '@app/config';
 import { DatabaseModule, transactionalClsPlugin } from '@app/database';
 import { MessagePipelineModule } from '@app/message-pipeline';
+import { JobsModule } from '@app/jobs';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
@@ -17,6 +18,7 @@ import { databaseOptionsFrom, messagePipelineOptionsFrom } from './worker.option
     TenancyModule,
     MessagePipelineModule.forRootAsync({ inject: [ConfigService], useFactory: messagePipelineOptionsFrom }),
     // Resources: one line each.
+    JobsModule.forWorker(),
     ProjectsModule.forWorker(),
     TasksModule.forWorker(),
   ],

@@ -27,6 +27,9 @@ export function messagePipelineOptionsFrom(config: Config): MessagePipelineOptio
     maxAgeMs: config.get('MESSAGE_MAX_AGE_MS', { infer: true }),
     retryAttempts: config.get('WORKER_RETRY_ATTEMPTS', { infer: true }),
     retryBaseDelayMs: config.get('WORKER_RETRY_BASE_MS', { infer: true }),
+    amqpUrl: config.get('AMQP_URL', { infer: true }),
+    jobMaxAgeMs: config.get('JOB_MAX_AGE_HOURS', { infer: true }) * 3_600_000,
+    jobBatchSize: config.get('JOB_BATCH_SIZE', { infer: true }),
   };
 }
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { InvalidInputError } from '@app/errors';
+import { derivedUuid } from '@app/messaging';
 
 /** The CLS key under which the gateway keeps the request's Idempotency-Key. */
 export const IDEMPOTENCY_KEY = 'idempotencyKey';
@@ -29,9 +29,5 @@ export function parseIdempotencyKey(header: string): string {
  * custom one) because the inbox keys by uuid.
  */
 export function messageIdFor(tenantId: string, key: string): string {
-  const bytes = createHash('sha256').update(`${tenantId.toLowerCase()}\n${key}`).digest().subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x80;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return derivedUuid(tenantId.toLowerCase(), key);
 }

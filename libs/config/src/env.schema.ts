@@ -87,6 +87,8 @@ export const gatewayEnvSchema = base
     // Commands the gateway waits on at once; past it, 503 rather than an ever longer queue.
     RPC_MAX_IN_FLIGHT: positiveInt.default(1024),
     BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
+    // POST /projects/import: room for 10,000 items with a full description and a few tasks each.
+    IMPORT_BODY_LIMIT_BYTES: positiveInt.default(32 * 1024 * 1024),
     // With a JWKS endpoint, tokens are RS256/ES256 from an identity provider and JWT_SECRET is unused.
     JWT_JWKS_URI: z
       .string()
@@ -120,6 +122,10 @@ export const workerEnvSchema = base
     WORKER_PREFETCH: positiveInt.default(10),
     // Job batches in flight per worker, on the jobs queue's own consumer.
     WORKER_JOB_PREFETCH: positiveInt.default(2),
+    // Rows a background job commits per transaction.
+    JOB_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+    // A job's batches still queued after this long are refused (dead-lettered, the job failed).
+    JOB_MAX_AGE_HOURS: positiveInt.default(24),
     TENANT_STATUS_TTL_MS: z.coerce.number().int().min(0).default(5000),
     MESSAGE_SIGNING_KEY: z.string().optional(),
     // Accepted besides the current key while a rotation is under way.

@@ -72,3 +72,14 @@ export class InFlightError extends DomainError {
     super(ErrorCode.InFlight, 'A request with this Idempotency-Key is still being processed; retry later');
   }
 }
+
+/**
+ * Not a domain outcome: a fault that may pass (the broker would not confirm a publish, a row not
+ * visible yet). The worker retries the message through its delay queues, like a transient database error.
+ */
+export class TransientError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

@@ -3,6 +3,7 @@ import { MessagePattern } from '@nestjs/microservices';
 
 export const COMMAND_PAYLOAD = 'tenantry:command-payload';
 export const COMMAND_READS_ONLY = 'tenantry:command-reads-only';
+export const COMMAND_JOB = 'tenantry:command-job';
 
 export interface CommandOptions {
   /**
@@ -10,6 +11,12 @@ export interface CommandOptions {
    * write. Only for handlers that really only read.
    */
   readsOnly?: boolean;
+  /**
+   * A background job's batch, published by a worker (libs/jobs): it may wait in the jobs queue for
+   * hours, so it is held to the job age limit instead of a command's, and when it is dead-lettered
+   * its job is marked failed. Its payload carries `jobId`.
+   */
+  job?: boolean;
 }
 
 /**
@@ -26,5 +33,6 @@ export function Command(
     MessagePattern(pattern),
     SetMetadata(COMMAND_PAYLOAD, payload),
     SetMetadata(COMMAND_READS_ONLY, options.readsOnly === true),
+    SetMetadata(COMMAND_JOB, options.job === true),
   );
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isDatabaseUnreachable, isTransientDatabaseError } from '@app/database';
-import { DomainError, ErrorCode } from '@app/errors';
+import { DomainError, ErrorCode, TransientError } from '@app/errors';
 import {
   DeadlinePassedError,
   consumedQueues,
@@ -40,7 +40,7 @@ export class FailurePolicy {
    */
   retryLater(delivery: Delivery, err: unknown): boolean {
     const { attempt } = delivery;
-    if (!isTransientDatabaseError(err)) return false;
+    if (!isTransient(err)) return false;
     if (isDatabaseUnreachable(err)) this.databaseWatch.unreachable(firstLine(err));
     if (attempt >= this.options.retryAttempts) return false;
     const backoff = this.options.retryBaseDelayMs * 2 ** (attempt - 1);
@@ -79,12 +79,15 @@ export class FailurePolicy {
       const code = err instanceof DeadlinePassedError ? ErrorCode.Unavailable : ErrorCode.InvalidInput;
       return { code, message: err.message };
     }
-    if (isTransientDatabaseError(err)) {
+    if (isTransient(err)) {
       delivery.deadLetter(`transient error: ${errorName(err)}`, {
         [MessageHeader.Attempt]: delivery.attempt,
       });
       this.logger.warn(`${pattern} dead-lettered after ${delivery.attempt} attempts: ${errorName(err)}`);
-      return { code: ErrorCode.Unavailable, message: 'The database is unavailable; try again later' };
+      return {
+        code: ErrorCode.Unavailable,
+        message: 'A dependency of the worker is unavailable; try again later',
+      };
     }
     delivery.deadLetter(`unexpected error: ${errorName(err)}`);
     this.logger.error(
@@ -93,6 +96,10 @@ export class FailurePolicy {
     );
     return { code: ErrorCode.Internal, message: 'The worker failed to handle the request' };
   }
+}
+
+function isTransient(err: unknown): boolean {
+  return err instanceof TransientError || isTransientDatabaseError(err);
 }
 
 function errorName(err: unknown): string {

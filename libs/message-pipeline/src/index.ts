@@ -3,3 +3,7 @@ export { Command } from './command.decorator';
 export { CommandServer } from './command-server';
 export { MessagePipelineModule } from './message-pipeline.module';
 export type { MessagePipelineOptions } from './message-pipeline.options';
+export { CurrentMessage, JOB_FAILURES } from './current-message';
+export type { JobFailures } from './current-message';
+export { JobQueue } from './job-queue';
+export type { JobMessage } from './job-queue';

@@ -1,20 +1,35 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Type } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  NestInterceptor,
+  Optional,
+  Type,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { RmqContext, RpcException } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { ClsService } from 'nestjs-cls';
 import { from, lastValueFrom, mergeMap, NEVER, Observable, of } from 'rxjs';
 import { TenantTransaction } from '@app/database';
+import { DomainError } from '@app/errors';
 import { RejectedMessageError } from '@app/messaging';
 import { MessageAuthenticator, MessagePacket } from '@app/signing';
 import { isUuid, TenantContextService } from '@app/tenancy';
-import { COMMAND_PAYLOAD, COMMAND_READS_ONLY } from './command.decorator';
+import { COMMAND_JOB, COMMAND_PAYLOAD, COMMAND_READS_ONLY } from './command.decorator';
+import { CurrentMessage, JOB_FAILURES, JobFailures } from './current-message';
 import { ExactlyOnce } from './exactly-once';
 import { FailurePolicy } from './failure-policy';
 import { inFlight } from './in-flight';
 import { Delivery } from './delivery';
 import { assertNotExpired, readIdentity } from './message-identity';
-import { DEAD_LETTER_QUEUE } from './message-pipeline.options';
+import {
+  DEAD_LETTER_QUEUE,
+  MESSAGE_PIPELINE_OPTIONS,
+  MessagePipelineOptions,
+} from './message-pipeline.options';
 import { validatePayload } from './payload-validation';
 
 class UndeclaredPayloadError extends Error {
@@ -36,6 +51,9 @@ interface Inbound {
   delivery: Delivery;
   payloadType?: Type<object>;
   readsOnly: boolean;
+  /** A job's batch: the job age limit, and its job marked failed if it is dead-lettered. */
+  job: boolean;
+  authenticated?: boolean;
   /** The handler's arguments; Nest reads them only after the interceptor lets the handler run. */
   args: unknown[];
 }
@@ -48,6 +66,8 @@ interface Inbound {
  */
 @Injectable()
 export class MessagePipeline implements NestInterceptor {
+  private static readonly logger = new Logger('Jobs');
+
   constructor(
     private readonly cls: ClsService,
     private readonly reflector: Reflector,
@@ -56,7 +76,10 @@ export class MessagePipeline implements NestInterceptor {
     private readonly exactlyOnce: ExactlyOnce,
     private readonly authenticator: MessageAuthenticator,
     private readonly failures: FailurePolicy,
+    private readonly currentMessage: CurrentMessage,
     @Inject(DEAD_LETTER_QUEUE) private readonly deadLetterQueue: string,
+    @Inject(MESSAGE_PIPELINE_OPTIONS) private readonly options: Pick<MessagePipelineOptions, 'jobMaxAgeMs'>,
+    @Optional() @Inject(JOB_FAILURES) private readonly jobFailures?: JobFailures,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -71,6 +94,7 @@ export class MessagePipeline implements NestInterceptor {
       ),
       payloadType: this.reflector.get<Type<object> | undefined>(COMMAND_PAYLOAD, context.getHandler()),
       readsOnly: this.reflector.get<boolean | undefined>(COMMAND_READS_ONLY, context.getHandler()) === true,
+      job: this.reflector.get<boolean | undefined>(COMMAND_JOB, context.getHandler()) === true,
       args: context.getArgs<unknown[]>(),
     };
     inFlight.enter();
@@ -106,7 +130,9 @@ export class MessagePipeline implements NestInterceptor {
       } catch (tooLate) {
         failure = tooLate;
       }
-      throw new RpcException(this.failures.settle(packet.pattern, delivery, failure));
+      const answer = this.failures.settle(packet.pattern, delivery, failure);
+      if (inbound.job && !(failure instanceof DomainError)) await this.jobFailed(inbound, answer.message);
+      throw new RpcException(answer);
     }
     // Outside the try: the work is committed, so a failing ack must not be reported as a failure.
     delivery.ack();
@@ -128,16 +154,37 @@ export class MessagePipeline implements NestInterceptor {
     return result;
   }
 
+  /**
+   * A job whose batch was dead-lettered ends `failed`, in a transaction of its own (best effort: the
+   * database may be why). Only for an authenticated batch: a forged one names no job of ours.
+   */
+  private async jobFailed(inbound: Inbound, reason: string): Promise<void> {
+    const { jobId } = (inbound.packet.data ?? {}) as { jobId?: unknown };
+    if (!this.jobFailures || !this.tenantContext.get() || typeof jobId !== 'string' || !inbound.authenticated)
+      return;
+    await this.tenantTransaction
+      .run(() => this.jobFailures!.failed(jobId, reason))
+      .catch((err: unknown) =>
+        MessagePipeline.logger.warn(`Could not mark job ${jobId} failed: ${String(err)}`),
+      );
+  }
+
   /** Everything that can refuse a message without the database, so a refused one never opens a transaction. */
-  private admit({ packet, delivery, payloadType, readsOnly }: Inbound): Promise<object> {
+  private admit(inbound: Inbound): Promise<object> {
+    const { packet, delivery, payloadType, readsOnly, job } = inbound;
     const identity = readIdentity(delivery.message);
-    this.authenticator.authenticate(delivery.message, identity, packet, { trustRedelivery: !readsOnly });
+    this.authenticator.authenticate(delivery.message, identity, packet, {
+      trustRedelivery: !readsOnly,
+      maxAgeMs: job ? this.options.jobMaxAgeMs : undefined,
+    });
+    inbound.authenticated = true;
     assertNotExpired(delivery.message);
     // The inbox's key (the signature check has already required one).
     if (!isUuid(delivery.message.properties.messageId)) {
       throw new RejectedMessageError('message id is not a uuid');
     }
     this.tenantContext.set(identity);
+    this.currentMessage.set(delivery.message.properties.messageId);
     // Our bug, not the sender's (CommandHandlersCheck stops such a worker at boot): dead-lettered as
     // unexpected, and the caller gets `internal`.
     if (!payloadType) throw new UndeclaredPayloadError(packet.pattern);

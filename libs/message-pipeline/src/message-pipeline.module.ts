@@ -3,6 +3,8 @@ import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { queueNames } from '@app/messaging';
 import { MessageAuthenticator, signingKey } from '@app/signing';
 import { CommandHandlersCheck } from './command-handlers.check';
+import { CurrentMessage } from './current-message';
+import { JobQueue } from './job-queue';
 import { DatabaseWatch } from './database-watch';
 import { ExactlyOnce } from './exactly-once';
 import { FailurePolicy } from './failure-policy';
@@ -19,6 +21,8 @@ import {
   imports: [DiscoveryModule],
   providers: [
     CommandHandlersCheck,
+    CurrentMessage,
+    JobQueue,
     DatabaseWatch,
     ExactlyOnce,
     FailurePolicy,
@@ -38,5 +42,6 @@ import {
     },
     { provide: APP_INTERCEPTOR, useClass: MessagePipeline },
   ],
+  exports: [CurrentMessage, JobQueue],
 })
 export class MessagePipelineModule extends MessagePipelineModuleBase {}

@@ -11,12 +11,22 @@ export interface MessagePipelineOptions {
   retryAttempts: number;
   /** Delay before the first retry; each next one doubles, with jitter. */
   retryBaseDelayMs: number;
+  /** The broker, for the messages a worker publishes itself (a job's batches). */
+  amqpUrl: string;
+  /** A job's batches older than this are refused (they may wait in the jobs queue far longer than a command). */
+  jobMaxAgeMs: number;
+  /** Items a job commits per transaction. */
+  jobBatchSize: number;
 }
 
 export const {
   ConfigurableModuleClass: MessagePipelineModuleBase,
   MODULE_OPTIONS_TOKEN: MESSAGE_PIPELINE_OPTIONS,
-} = new ConfigurableModuleBuilder<MessagePipelineOptions>().setClassMethodName('forRoot').build();
+} = new ConfigurableModuleBuilder<MessagePipelineOptions>()
+  .setClassMethodName('forRoot')
+  // Global: resources' services publish their jobs' batches through its JobQueue.
+  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();
 
 /** Name of the queue the worker copies refused messages to, with the reason. */
 export const DEAD_LETTER_QUEUE = Symbol('DEAD_LETTER_QUEUE');

@@ -15,6 +15,7 @@ import { MessageHeader, RpcErrorBody } from '@app/messaging';
 import { MessageAuthenticator, signingKey, signMessage } from '@app/signing';
 import { TenantContextService, TenantIdentity } from '@app/tenancy';
 import { Command } from './command.decorator';
+import { CurrentMessage } from './current-message';
 import type { DatabaseWatch } from './database-watch';
 import { ExactlyOnce } from './exactly-once';
 import { FailurePolicy } from './failure-policy';
@@ -183,8 +184,13 @@ export function setup(
       maxAgeMs: 60_000,
       retryAttempts: RETRY_ATTEMPTS,
       retryBaseDelayMs: 100,
+      amqpUrl: 'amqp://unused',
+      jobMaxAgeMs: 3_600_000,
+      jobBatchSize: 500,
     }),
+    new CurrentMessage(cls),
     DLQ,
+    { jobMaxAgeMs: 3_600_000 },
   );
   const result = (): Promise<unknown> => lastValueFrom(interceptor.intercept(context, next));
   /** What the interceptor emits within a moment: nothing at all for a message it retries. */

@@ -10,3 +10,4 @@ export type { BrokerOptions } from './topology/declare-queues';
 export { DEFAULT_QUEUE_SETTINGS } from './topology/queue-arguments';
 export type { QueueSettings } from './topology/queue-arguments';
 export { deleteQueues } from './topology/delete-queues';
+export { derivedUuid } from './derived-uuid';

@@ -4,3 +4,5 @@ export { ProjectsService } from './projects.service';
 export { ProjectsRepository } from './projects.repository';
 export { ProjectPattern } from './projects.contract';
 export type { ProjectPage, ProjectView } from './projects.contract';
+export { ProjectJobPattern } from './projects-jobs.contract';
+export type { ImportResult } from './projects-jobs.contract';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ConflictError } from '@app/errors';
 import { pageRequest, toPage } from '@app/pagination';
 import type {
   CreateProjectInput,
@@ -39,6 +40,10 @@ export class ProjectsService {
   }
 
   async update(id: string, input: UpdateProjectInput): Promise<ProjectView> {
+    // An archived project is read-only until it is unarchived.
+    if ((await this.projects.findById(id)).status === 'archived') {
+      throw new ConflictError('The project is archived; unarchive it to change it');
+    }
     return toView(await this.projects.update(id, { name: input.name, description: input.description }));
   }
 

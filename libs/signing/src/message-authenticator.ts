@@ -32,7 +32,10 @@ export class MessageAuthenticator {
     message: ConsumeMessage,
     identity: TenantIdentity,
     { pattern, data }: MessagePacket,
-    { trustRedelivery = false }: { trustRedelivery?: boolean } = {},
+    {
+      trustRedelivery = false,
+      maxAgeMs = this.options.maxAgeMs,
+    }: { trustRedelivery?: boolean; maxAgeMs?: number } = {},
     now = Date.now(),
   ): void {
     const signature = text(message, MessageHeader.Signature);
@@ -52,7 +55,7 @@ export class MessageAuthenticator {
     };
     if (!verifySignature(this.options.keys, fields, signature))
       throw new RejectedMessageError('signature invalid');
-    if (Math.abs(now - signedAt) > this.options.maxAgeMs) throw new RejectedMessageError('signature stale');
+    if (Math.abs(now - signedAt) > maxAgeMs) throw new RejectedMessageError('signature stale');
     // A message the broker hands out again after a lost ack was seen here before. For a handler
     // behind the inbox (trustRedelivery) the inbox decides what becomes of it; for one that only
     // reads, a second sighting is refused, as `redelivered` can be provoked by anyone who may

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isForeignKeyViolation, TENANT_PRISMA, TenantPrismaClient } from '@app/database';
 import type { TaskModel } from '@app/database';
-import { NotFoundError } from '@app/errors';
+import { ConflictError, NotFoundError } from '@app/errors';
+
+const ARCHIVED = 'The project is archived; unarchive it to change its tasks';
 import { keyset, PageRequest } from '@app/pagination';
 
 export type TaskRecord = TaskModel;
@@ -62,6 +64,13 @@ export class TasksRepository {
   async delete({ projectId, taskId }: TaskKey): Promise<void> {
     const { count } = await this.db.task.deleteMany({ where: { id: taskId, projectId } });
     if (count === 0) throw new NotFoundError('Task');
+  }
+
+  /** A task of an archived project cannot be added or changed (409): the project is read-only. */
+  async assertProjectWritable(id: string): Promise<void> {
+    const project = await this.db.project.findUnique({ where: { id }, select: { status: true } });
+    if (!project) throw new NotFoundError('Project');
+    if (project.status === 'archived') throw new ConflictError(ARCHIVED);
   }
 
   /** An empty list and a project that is not there (or another tenant's) must not look alike. */

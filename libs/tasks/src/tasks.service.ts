@@ -28,6 +28,7 @@ export class TasksService {
   constructor(private readonly tasks: TasksRepository) {}
 
   async create({ projectId, title }: CreateTaskPayload): Promise<TaskView> {
+    await this.tasks.assertProjectWritable(projectId);
     return toView(await this.tasks.create(projectId, title));
   }
 
@@ -40,10 +41,12 @@ export class TasksService {
   }
 
   async update({ projectId, taskId, title, done }: UpdateTaskPayload): Promise<TaskView> {
+    await this.tasks.assertProjectWritable(projectId);
     return toView(await this.tasks.update({ projectId, taskId }, { title, done }));
   }
 
-  delete(path: TaskPath): Promise<void> {
+  async delete(path: TaskPath): Promise<void> {
+    await this.tasks.assertProjectWritable(path.projectId);
     return this.tasks.delete(path);
   }
 }

@@ -1,0 +1,97 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { connect } from 'amqp-connection-manager';
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import { TransientError } from '@app/errors';
+import { MessageHeader, queueNames } from '@app/messaging';
+import { MessageSigner, signingKey } from '@app/signing';
+import { TenantContextService } from '@app/tenancy';
+import { MESSAGE_PIPELINE_OPTIONS, MessagePipelineOptions } from './message-pipeline.options';
+
+// How long a publish may wait for the broker's confirm before the message it belongs to is retried.
+const CONFIRM_TIMEOUT_MS = 5_000;
+
+export interface JobMessage {
+  pattern: string;
+  data: object;
+  /** Deterministic per job and batch, so that the inbox applies each batch once, whoever publishes it. */
+  messageId: string;
+}
+
+/**
+ * Publishes a job's batches to the jobs queue, signed like the gateway's commands, under the tenant
+ * and user in context, and resolves once the broker has confirmed them (persisted). Called inside
+ * the tenant transaction that records the job, before it commits: a batch can then arrive before its
+ * job is visible (its handler retries until it is), but a committed job never lacks its batches.
+ */
+@Injectable()
+export class JobQueue implements OnApplicationShutdown {
+  private connection?: AmqpConnectionManager;
+  private channel?: ChannelWrapper;
+  private readonly signer: MessageSigner;
+
+  constructor(
+    @Inject(MESSAGE_PIPELINE_OPTIONS) private readonly options: MessagePipelineOptions,
+    private readonly tenantContext: TenantContextService,
+  ) {
+    this.signer = new MessageSigner(signingKey(options.signingSecrets[0]));
+  }
+
+  /** Items a job commits per transaction. */
+  get batchSize(): number {
+    return this.options.jobBatchSize;
+  }
+
+  async publish(messages: JobMessage[]): Promise<void> {
+    const { tenantId, userId, correlationId } = this.tenantContext.require();
+    const channel = this.open();
+    const queue = queueNames(this.options.queuePrefix).jobs;
+    try {
+      await Promise.all(
+        messages.map(({ pattern, data, messageId }) => {
+          const signedAt = Date.now();
+          // No deadline: nobody waits for a batch; the job age limit bounds it instead.
+          const signature = this.signer.sign({
+            tenantId,
+            userId,
+            messageId,
+            pattern,
+            signedAt,
+            deadline: '',
+            data,
+          });
+          const body = Buffer.from(JSON.stringify({ pattern, data, id: messageId }));
+          return channel.sendToQueue(queue, body, {
+            persistent: true,
+            messageId,
+            contentType: 'application/json',
+            timeout: CONFIRM_TIMEOUT_MS,
+            headers: {
+              [MessageHeader.TenantId]: tenantId,
+              [MessageHeader.UserId]: userId,
+              [MessageHeader.CorrelationId]: correlationId,
+              [MessageHeader.SignedAt]: String(signedAt),
+              [MessageHeader.Signature]: signature,
+            },
+          });
+        }),
+      );
+    } catch (err) {
+      throw new TransientError(
+        `the broker did not take a job's batches: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.channel?.close().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
+  }
+
+  private open(): ChannelWrapper {
+    if (!this.channel) {
+      this.connection = connect([this.options.amqpUrl]);
+      this.channel = this.connection.createChannel({ json: false, confirm: true });
+    }
+    return this.channel;
+  }
+}
