@@ -11,6 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsText } from '@app/validation';
+import { CreateProjectInput } from './projects.contract';
 
 /** Patterns of the project operations that run as background jobs (libs/jobs). */
 export const ProjectJobPattern = {
@@ -33,14 +34,7 @@ export class ImportTaskItem {
 }
 
 /** One project of an import: the same rules as POST /projects, and its tasks. */
-export class ImportItem {
-  @IsText({ min: 1, max: 200, notBlank: true })
-  name!: string;
-
-  @IsOptional()
-  @IsText({ min: 0, max: 2000 })
-  description?: string | null;
-
+export class ImportItem extends CreateProjectInput {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_TASKS_PER_ITEM)
