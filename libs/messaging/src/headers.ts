@@ -1,4 +1,4 @@
-import type { ConsumeMessage } from 'amqplib';
+import type { Message } from 'amqplib';
 
 /**
  * AMQP headers every command carries. The tenant travels here and only here: the worker never
@@ -20,14 +20,14 @@ export const MessageHeader = {
 } as const;
 
 /** A header's value, with the Buffer amqplib gives for some senders' strings decoded. */
-export function header(message: ConsumeMessage, name: string): unknown {
+export function header(message: Message, name: string): unknown {
   const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
   const value = headers[name];
   return Buffer.isBuffer(value) ? value.toString('utf8') : value;
 }
 
 /** A header's value when it is a string. */
-export function textHeader(message: ConsumeMessage, name: string): string | undefined {
+export function textHeader(message: Message, name: string): string | undefined {
   const value = header(message, name);
   return typeof value === 'string' ? value : undefined;
 }

@@ -2,18 +2,12 @@ import type { ConsumeMessage } from 'amqplib';
 import { KeyObject } from 'node:crypto';
 import { TenantIdentity } from '@app/tenancy';
 import { MessageHeader, RejectedMessageError, textHeader as text } from '@app/messaging';
-import { verifySignature } from './message-signature';
 import { ReplayGuard } from './replay-guard';
+import { MessagePacket, verifiedCommand } from './signed-command';
 
 export interface AuthenticatorOptions {
   keys: readonly KeyObject[];
   maxAgeMs: number;
-}
-
-/** What the handler will be given: the pattern it was routed by and the payload Nest parsed. */
-export interface MessagePacket {
-  pattern: string;
-  data: unknown;
 }
 
 /**
@@ -31,31 +25,15 @@ export class MessageAuthenticator {
   authenticate(
     message: ConsumeMessage,
     identity: TenantIdentity,
-    { pattern, data }: MessagePacket,
+    packet: MessagePacket,
     {
       trustRedelivery = false,
       maxAgeMs = this.options.maxAgeMs,
     }: { trustRedelivery?: boolean; maxAgeMs?: number } = {},
     now = Date.now(),
   ): void {
-    const signature = text(message, MessageHeader.Signature);
-    if (!signature) throw new RejectedMessageError('signature missing');
-    const signedAt = Number(text(message, MessageHeader.SignedAt));
-    const messageId = message.properties.messageId as string | undefined;
-    if (!Number.isSafeInteger(signedAt) || !messageId)
-      throw new RejectedMessageError('signature fields missing');
-    const fields = {
-      tenantId: identity.tenantId,
-      userId: identity.userId,
-      messageId,
-      pattern,
-      signedAt,
-      deadline: text(message, MessageHeader.Deadline) ?? '',
-      data,
-    };
-    if (!verifySignature(this.options.keys, fields, signature))
-      throw new RejectedMessageError('signature invalid');
-    if (Math.abs(now - signedAt) > maxAgeMs) throw new RejectedMessageError('signature stale');
+    const { fields, signature } = verifiedCommand(this.options.keys, message, identity, packet);
+    if (Math.abs(now - fields.signedAt) > maxAgeMs) throw new RejectedMessageError('signature stale');
     // A message the broker hands out again after a lost ack was seen here before. For a handler
     // behind the inbox (trustRedelivery) the inbox decides what becomes of it; for one that only
     // reads, a second sighting is refused, as `redelivered` can be provoked by anyone who may
