@@ -162,3 +162,29 @@ export const adminEnvSchema = base
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
 
 export type BaseEnv = z.infer<typeof base>;
+
+export const dlqEnvSchema = base
+  .extend({
+    // Optional for list and purge, which sign nothing; replay refuses to run without one.
+    MESSAGE_SIGNING_KEY: z.string().optional(),
+    MESSAGE_SIGNING_KEY_PREVIOUS: z.string().optional(),
+    // A replayed command's new deadline, and its expiration on the queue. Keep it below the
+    // workers' MESSAGE_MAX_AGE_MS, or a replay still waiting by then is refused as stale.
+    DLQ_REPLAY_DEADLINE_MS: positiveInt.default(30_000),
+    // The workers' setting: a dead letter signed longer ago is not replayed, its id being forgotten.
+    IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
+  })
+  .transform((env, ctx) => ({
+    ...env,
+    MESSAGE_SIGNING_KEY: resolveSecret(
+      env,
+      { name: 'MESSAGE_SIGNING_KEY', devDefault: DEV_MESSAGE_SIGNING_KEY, optional: true },
+      ctx,
+    ),
+    MESSAGE_SIGNING_KEY_PREVIOUS: resolveSecret(
+      env,
+      { name: 'MESSAGE_SIGNING_KEY_PREVIOUS', optional: true },
+      ctx,
+    ),
+  }));
+export type DlqEnv = z.infer<typeof dlqEnvSchema>;

@@ -3,6 +3,7 @@ import {
   DEFAULT_DATABASE_URL,
   DEV_JWT_SECRET,
   DEV_MESSAGE_SIGNING_KEY,
+  dlqEnvSchema,
   gatewayEnvSchema,
   workerEnvSchema,
 } from './env.schema';
@@ -157,6 +158,29 @@ describe(parseEnv.name, () => {
       expect(problems(() => parseEnv(workerEnvSchema, { DATABASE_URL: 'mysql://u:p@db/x' }))).toEqual([
         'DATABASE_URL: must be a postgres:// or postgresql:// URL',
       ]);
+    });
+  });
+
+  describe('dlq schema', () => {
+    it('should apply the development defaults to an empty environment', () => {
+      expect(parseEnv(dlqEnvSchema, {})).toEqual({
+        NODE_ENV: 'development',
+        AMQP_URL: DEFAULT_AMQP_URL,
+        QUEUE_PREFIX: '',
+        MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY,
+        MESSAGE_SIGNING_KEY_PREVIOUS: undefined,
+        DLQ_REPLAY_DEADLINE_MS: 30_000,
+        IDEMPOTENCY_TTL_HOURS: 24,
+      });
+    });
+
+    it('should not need a signing key in production (list and purge sign nothing), but check one given', () => {
+      expect(parseEnv(dlqEnvSchema, { NODE_ENV: 'production' }).MESSAGE_SIGNING_KEY).toBeUndefined();
+      expect(
+        problems(() =>
+          parseEnv(dlqEnvSchema, { NODE_ENV: 'production', MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY }),
+        ),
+      ).toEqual(['MESSAGE_SIGNING_KEY: must not be the development secret in production']);
     });
   });
 

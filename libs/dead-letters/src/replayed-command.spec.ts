@@ -1,0 +1,151 @@
+import type { MessagePropertyHeaders } from 'amqplib';
+import { MessageHeader, RejectedMessageError } from '@app/messaging';
+import { signingKey, verifiedCommand } from '@app/signing';
+import { readDeadLetter } from './dead-letter';
+import {
+  DATA,
+  deadCommand,
+  death,
+  KEY,
+  MESSAGE_ID,
+  PATTERN,
+  PREVIOUS_KEY,
+  SIGNED_AT,
+  TENANT,
+  getMessage,
+} from './dead-letter.testing';
+import { DIRECT_REPLY_TO, replayedCommand, ReplayOptions, signingClock } from './replayed-command';
+
+const NOW = SIGNED_AT + 3_600_000;
+const OPTIONS: ReplayOptions = {
+  key: KEY,
+  keys: [KEY, PREVIOUS_KEY],
+  deadlineMs: 30_000,
+  inboxRetentionMs: 24 * 3_600_000,
+};
+
+function replay(message = deadCommand(), options = OPTIONS) {
+  return replayedCommand(message, readDeadLetter(message), options, 'new-correlation', NOW);
+}
+
+describe(replayedCommand.name, () => {
+  it('should re-sign a genuine dead letter with a fresh time and deadline, the rest kept', () => {
+    const message = deadCommand(undefined, {
+      [MessageHeader.DeadLetterReason]: 'transient error: X',
+      [MessageHeader.Attempt]: 8,
+      'x-death': [death('expired')],
+      'x-first-death-reason': 'expired',
+    });
+
+    const { content, options, expectsReply } = replay(message);
+
+    expect(content).toBe(message.content);
+    expect(expectsReply).toBe(true);
+    expect(options).toMatchObject({
+      persistent: true,
+      mandatory: true,
+      messageId: MESSAGE_ID,
+      correlationId: 'new-correlation',
+      replyTo: DIRECT_REPLY_TO,
+      expiration: '30000',
+    });
+    expect(options.headers).toEqual({
+      [MessageHeader.TenantId]: TENANT,
+      [MessageHeader.UserId]: 'u-1',
+      [MessageHeader.CorrelationId]: 'trace-1',
+      [MessageHeader.Deadline]: String(NOW + 30_000),
+      [MessageHeader.SignedAt]: String(NOW),
+      [MessageHeader.Signature]: expect.stringMatching(/^v1=/),
+    });
+  });
+
+  it('should produce a message the worker verifies, over the same tenant, user, id and body', () => {
+    const { options } = replay();
+    const republished = getMessage('', options.headers as MessagePropertyHeaders, options.messageId);
+
+    const { fields } = verifiedCommand(
+      [KEY],
+      republished,
+      { tenantId: TENANT, userId: 'u-1' },
+      {
+        pattern: PATTERN,
+        data: DATA,
+      },
+    );
+
+    expect(fields).toMatchObject({ messageId: MESSAGE_ID, signedAt: NOW, deadline: String(NOW + 30_000) });
+  });
+
+  it('should accept a dead letter signed with the previous key, and sign the replay with the current one', () => {
+    const { options } = replay(deadCommand({ key: PREVIOUS_KEY }));
+    const republished = getMessage('', options.headers as MessagePropertyHeaders, options.messageId);
+    const packet = { pattern: PATTERN, data: DATA };
+    const identity = { tenantId: TENANT, userId: 'u-1' };
+
+    expect(() => verifiedCommand([KEY], republished, identity, packet)).not.toThrow();
+    expect(() => verifiedCommand([PREVIOUS_KEY], republished, identity, packet)).toThrow(/signature invalid/);
+  });
+
+  it('should ask no answer of an event, which the worker never answers', () => {
+    const { options, expectsReply } = replay(deadCommand({ id: null }));
+
+    expect(expectsReply).toBe(false);
+    expect(options.replyTo).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'signed with another key',
+      deadCommand({ key: signingKey('an-attacker-chosen-key-0123456789abcdef') }),
+      /signature invalid/,
+    ],
+    [
+      're-addressed to another tenant',
+      deadCommand(undefined, { [MessageHeader.TenantId]: '11111111-1111-4111-8111-111111111111' }),
+      /signature invalid/,
+    ],
+    [
+      'with its user changed',
+      deadCommand(undefined, { [MessageHeader.UserId]: 'admin' }),
+      /signature invalid/,
+    ],
+    ['unsigned', deadCommand(undefined, { [MessageHeader.Signature]: undefined }), /signature missing/],
+    ['without a tenant', deadCommand(undefined, { [MessageHeader.TenantId]: 'acme' }), /x-tenant-id/],
+    ['whose body is no command', getMessage('garbage', {}), /not a command packet/],
+  ])('should keep a dead letter %s dead', (_case, message, reason) => {
+    expect(() => replay(message)).toThrow(RejectedMessageError);
+    expect(() => replay(message)).toThrow(reason);
+  });
+
+  it('should keep dead a genuine message signed before the inbox retention, as it may have been applied', () => {
+    const message = deadCommand();
+
+    expect(() => replay(message, { ...OPTIONS, inboxRetentionMs: 3_600_000 - 1 })).toThrow(
+      /before the inbox retention/,
+    );
+    expect(() => replay(message, { ...OPTIONS, inboxRetentionMs: 3_600_000 })).not.toThrow();
+  });
+
+  it('should keep dead a message whose body changed after signing', () => {
+    const genuine = deadCommand();
+    const tampered = {
+      ...genuine,
+      content: Buffer.from(JSON.stringify({ pattern: PATTERN, data: { name: 'Other' } })),
+    };
+
+    expect(() => replay(tampered)).toThrow(/signature invalid/);
+  });
+});
+
+describe(signingClock.name, () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('should never give the same millisecond twice, so copies of one message differ in signature', () => {
+    jest.spyOn(Date, 'now').mockReturnValue(NOW);
+    const clock = signingClock();
+
+    expect([clock(), clock(), clock()]).toEqual([NOW, NOW + 1, NOW + 2]);
+    jest.spyOn(Date, 'now').mockReturnValue(NOW + 10);
+    expect(clock()).toBe(NOW + 10);
+  });
+});
