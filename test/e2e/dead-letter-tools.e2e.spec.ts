@@ -4,6 +4,7 @@
 import type { GetMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { dlqEnvSchema, parseEnv } from '@app/config';
+import { queueNames } from '@app/messaging';
 import { DeadLetterQueueError, runDlq, UsageError } from '@app/dead-letters';
 import type { ProjectView } from '@app/projects';
 import { TaskPattern } from '@app/tasks';
@@ -50,12 +51,16 @@ describe('npm run dlq', () => {
 
   /**
    * Publishes a task command as the gateway's RPC client would (a request, with a reply queue), by
-   * default signed with a deadline already passed, so the worker dead-letters it before BEGIN.
+   * default to the command queue, signed with a deadline already passed, so the worker dead-letters
+   * it before BEGIN.
    */
   async function sendTask(
     title: string,
     options: Partial<SignedPublish> = {},
-    pattern: string = TaskPattern.Create,
+    {
+      pattern = TaskPattern.Create,
+      queue = broker.queues.commands,
+    }: { pattern?: string; queue?: string } = {},
   ) {
     const data = { projectId, title };
     const { messageId, headers } = signLikeGateway(pattern, data, {
@@ -65,7 +70,14 @@ describe('npm run dlq', () => {
     });
     const reply = await broker.channel.assertQueue('', { exclusive: true });
     const id = randomUUID();
-    broker.publish(pattern, data, { headers, messageId, replyTo: reply.queue, correlationId: id }, id);
+    const body = Buffer.from(JSON.stringify({ pattern, data, id }));
+    broker.channel.sendToQueue(queue, body, {
+      persistent: true,
+      headers,
+      messageId,
+      replyTo: reply.queue,
+      correlationId: id,
+    });
     return messageId;
   }
 
@@ -92,7 +104,11 @@ describe('npm run dlq', () => {
   it('should list dead letters with their reasons, and leave every one in the queue', async () => {
     const expired = await sendTask('expired');
     const forged = await sendTask('forged', { secret: ATTACKER_KEY, deadline: String(Date.now() + 30_000) });
-    const unknown = await sendTask('unknown', { deadline: String(Date.now() + 30_000) }, 'tasks.nothing.v1');
+    const unknown = await sendTask(
+      'unknown',
+      { deadline: String(Date.now() + 30_000) },
+      { pattern: 'tasks.nothing.v1' },
+    );
     await untilDeadLetters(3);
     const before = await broker.messageCount(broker.queues.deadLetter);
 
@@ -124,15 +140,22 @@ describe('npm run dlq', () => {
     const genuine = await sendTask('replayed');
     const forged = await sendTask('forged', { secret: ATTACKER_KEY, deadline: String(Date.now() + 30_000) });
     // Dead-lettered by RabbitMQ (x-death), and refused again by the worker's Nest server when replayed.
-    const unknown = await sendTask('unknown', { deadline: String(Date.now() + 30_000) }, 'tasks.nothing.v1');
+    const unknown = await sendTask(
+      'unknown',
+      { deadline: String(Date.now() + 30_000) },
+      { pattern: 'tasks.nothing.v1' },
+    );
     await untilDeadLetters(3);
 
     const { code, lines } = await dlq('replay', '--tenant', tenant.tenantId);
 
-    expect(lines.find((line) => line.includes(genuine))).toMatch(/replayed, answered$/);
+    const commands = broker.queues.commands.replace(/\./g, '\\.');
+    expect(lines.find((line) => line.includes(genuine))).toMatch(
+      new RegExp(`replayed to ${commands}, answered$`),
+    );
     expect(lines.find((line) => line.includes(forged))).toMatch(/kept: Message rejected: signature invalid$/);
     expect(lines.find((line) => line.includes(unknown))).toMatch(
-      /replayed, refused: There is no matching message handler/,
+      /replayed to \S+, refused: There is no matching message handler/,
     );
     expect(lines.at(-1)).toMatch(/^Replayed 2 of 3: 1 answered, 1 refused, .* 1 kept in /);
     expect(code).toBe(1);
@@ -144,6 +167,20 @@ describe('npm run dlq', () => {
         [unknown, 'rejected (x-death)'],
       ].sort(),
     );
+  });
+
+  it('should send a dead job back to the jobs queue it died in', async () => {
+    const jobs = queueNames(process.env.QUEUE_PREFIX ?? '').jobs;
+    const messageId = await sendTask('from jobs', {}, { queue: jobs });
+    await untilDeadLetters(1);
+
+    const { code, lines } = await dlq('replay', '--id', messageId, '--json');
+
+    expect(code).toBe(0);
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+      expect.objectContaining({ messageId, queue: jobs, kind: 'answered' }),
+    ]);
+    expect((await tasksOf(tenant.tenantId)).map((task) => task.title)).toEqual(['from jobs']);
   });
 
   it('should apply a dead letter once however often it is replayed', async () => {

@@ -163,7 +163,9 @@ export type AdminEnv = z.infer<typeof adminEnvSchema>;
 
 export type BaseEnv = z.infer<typeof base>;
 
+// The dlq CLI declares no queue, so it needs none of the queue settings.
 export const dlqEnvSchema = base
+  .pick({ NODE_ENV: true, AMQP_URL: true, QUEUE_PREFIX: true })
   .extend({
     // Optional for list and purge, which sign nothing; replay refuses to run without one.
     MESSAGE_SIGNING_KEY: z.string().optional(),

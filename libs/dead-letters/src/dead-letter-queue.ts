@@ -1,6 +1,6 @@
 import { connect } from 'amqplib';
 import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
-import { queueNames } from '@app/messaging';
+import { consumedQueues, queueNames } from '@app/messaging';
 import { DeadLetter, readDeadLetter } from './dead-letter';
 import { ReplayReplies } from './replay-replies';
 import type { ReplayPublish } from './replayed-command';
@@ -23,18 +23,20 @@ export class DeadLetterQueueError extends Error {
  * The dead-letter queue of one QUEUE_PREFIX, read with basic.get and manual acks. Every message
  * taken is held unacked until it is acked (replayed, purged) or, at close, put back with a
  * requeueing nack; a crash puts them back too, as the broker requeues what a closed connection held.
- * It declares nothing: the worker owns the queues' declarations, and a second declaration with
- * other arguments would fail or, worse, differ.
+ * It declares nothing: the queues' arguments are the workers' to set, and a declaration here could
+ * only fail on different ones, or create a missing queue that the workers would then refuse.
  */
 export class DeadLetterQueue {
   private readonly held = new Map<number, GetMessage>();
   private readonly returned = new Set<string>();
+  readonly names: ReturnType<typeof queueNames>;
 
   private constructor(
     private readonly connection: ChannelModel,
     private readonly channel: ConfirmChannel,
-    readonly names: ReturnType<typeof queueNames>,
+    private readonly prefix: string,
   ) {
+    this.names = queueNames(prefix);
     // A message the broker could not route comes back before its confirm: remember it for that.
     channel.on('return', (message) => this.returned.add(String(message.properties.correlationId)));
   }
@@ -49,7 +51,7 @@ export class DeadLetterQueue {
       await mustExist(connection, names.commands, prefix);
       const channel = await connection.createConfirmChannel();
       channel.on('error', () => undefined);
-      return new DeadLetterQueue(connection, channel, names);
+      return new DeadLetterQueue(connection, channel, prefix);
     } catch (err) {
       await connection.close().catch(() => undefined);
       throw err;
@@ -90,15 +92,22 @@ export class DeadLetterQueue {
     await this.size();
   }
 
-  /** Publishes to the command queue, and resolves once the broker has it (confirmed and routed). */
-  republish({ content, options }: ReplayPublish): Promise<void> {
-    const queue = this.names.commands;
+  /**
+   * Publishes to the queue the message died in (commands or jobs), and resolves once the broker has
+   * it (confirmed and routed). Only to a queue the workers consume under this prefix, whatever the
+   * message names: its headers are not signed. Unknown, as for dead letters older than the header,
+   * means the command queue.
+   */
+  republish({ content, options }: ReplayPublish, sourceQueue: string | undefined): Promise<string> {
+    const consumed = consumedQueues(this.prefix);
+    const queue =
+      sourceQueue !== undefined && consumed.includes(sourceQueue) ? sourceQueue : this.names.commands;
     return new Promise((resolve, reject) => {
       this.channel.sendToQueue(queue, content, options, (err: unknown) => {
         if (err) reject(new DeadLetterQueueError(`the broker did not confirm the publish to ${queue}`));
         else if (this.returned.delete(options.correlationId))
           reject(new DeadLetterQueueError(`the broker could not route it to ${queue}`));
-        else resolve();
+        else resolve(queue);
       });
     });
   }

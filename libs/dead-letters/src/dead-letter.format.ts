@@ -32,6 +32,7 @@ export function deadLetterJson(letter: DeadLetter, now = Date.now()): string {
     attempts: letter.attempts ?? null,
     signedAt: letter.signedAt === undefined ? null : new Date(letter.signedAt).toISOString(),
     ageMs: letter.signedAt === undefined ? null : now - letter.signedAt,
+    sourceQueue: letter.sourceQueue ?? null,
     data: letter.packet?.data ?? null,
   });
 }

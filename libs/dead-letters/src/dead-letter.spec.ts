@@ -18,6 +18,7 @@ describe(readDeadLetter.name, () => {
       deadCommand(undefined, {
         [MessageHeader.DeadLetterReason]: 'transient error: DatabaseUnavailableError',
         [MessageHeader.Attempt]: 8,
+        [MessageHeader.SourceQueue]: 'x.jobs',
       }),
     );
 
@@ -30,6 +31,7 @@ describe(readDeadLetter.name, () => {
       reason: 'transient error: DatabaseUnavailableError',
       attempts: 8,
       signedAt: SIGNED_AT,
+      sourceQueue: 'x.jobs',
     });
   });
 
@@ -41,6 +43,7 @@ describe(readDeadLetter.name, () => {
     );
 
     expect(letter.reason).toBe('expired (x-death)');
+    expect(letter.sourceQueue).toBe('x.commands');
     expect(letter.attempts).toBeUndefined();
   });
 
@@ -60,6 +63,7 @@ describe(readDeadLetter.name, () => {
       reason: 'unknown',
       attempts: undefined,
       signedAt: undefined,
+      sourceQueue: undefined,
     });
   });
 });

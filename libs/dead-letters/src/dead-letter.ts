@@ -16,6 +16,8 @@ export interface DeadLetter {
   /** x-attempt: how many tries a transient failure had, when that is why it died. */
   attempts?: number;
   signedAt?: number;
+  /** The queue it died in, as the message says (x-source-queue, else x-death); not trusted for routing. */
+  sourceQueue?: string;
 }
 
 export function readDeadLetter(message: Message): DeadLetter {
@@ -31,18 +33,27 @@ export function readDeadLetter(message: Message): DeadLetter {
     reason: reasonOf(message),
     attempts: Number.isSafeInteger(attempts) && attempts > 0 ? attempts : undefined,
     signedAt: Number.isSafeInteger(signedAt) ? signedAt : undefined,
+    sourceQueue: textHeader(message, MessageHeader.SourceQueue) ?? lastDeath(message)?.queue,
   };
 }
 
 function reasonOf(message: Message): string {
   const given = textHeader(message, MessageHeader.DeadLetterReason);
   if (given !== undefined) return given;
-  // Dead-lettered by RabbitMQ itself (expired, or nacked by Nest for want of a handler): the newest
-  // death comes first.
+  // Dead-lettered by RabbitMQ itself: expired, or nacked by Nest for want of a handler.
+  const reason = lastDeath(message)?.reason;
+  return reason === undefined ? 'unknown' : `${reason} (x-death)`;
+}
+
+/** The newest entry of RabbitMQ's x-death header (it comes first), its strings decoded. */
+function lastDeath(message: Message): { reason?: string; queue?: string } | undefined {
   const deaths = header(message, 'x-death');
-  const first: unknown = Array.isArray(deaths) ? deaths[0] : undefined;
-  const reason = (first as { reason?: unknown } | undefined)?.reason;
-  return typeof reason === 'string' || Buffer.isBuffer(reason) ? `${reason.toString()} (x-death)` : 'unknown';
+  const newest: unknown = Array.isArray(deaths) ? deaths[0] : undefined;
+  if (typeof newest !== 'object' || newest === null) return undefined;
+  const { reason, queue } = newest as { reason?: unknown; queue?: unknown };
+  const text = (value: unknown) =>
+    typeof value === 'string' || Buffer.isBuffer(value) ? value.toString() : undefined;
+  return { reason: text(reason), queue: text(queue) };
 }
 
 /** The body as Nest's RMQ server reads it: `{pattern, data, id?}`, the pattern as a string. */

@@ -30,7 +30,8 @@ export const DLQ_USAGE = `Usage: npm run dlq -- <list|replay|purge> [filters] [-
            Removes nothing: every message read is put back when the run ends (marked
            redelivered; a classic queue keeps their order). A quorum queue counts each read as a
            delivery, so the dead-letter queue must have no x-delivery-limit.
-  replay   Sends the selected dead letters back to the command queue, and prints each answer.
+  replay   Sends the selected dead letters back to the queue they died in (commands or jobs:
+           x-source-queue, else x-death; never one outside QUEUE_PREFIX), and prints each answer.
            - Only what the gateways signed: the original signature is checked with
              MESSAGE_SIGNING_KEY or MESSAGE_SIGNING_KEY_PREVIOUS. A forged or tampered message,
              or one signed longer ago than IDEMPOTENCY_TTL_HOURS (the inbox may have forgotten

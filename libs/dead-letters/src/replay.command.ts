@@ -14,7 +14,8 @@ const REPLAYS_IN_FLIGHT = 10;
 const REPLY_GRACE_MS = 2000;
 
 /** What became of one selected dead letter. */
-export type ReplayOutcome = { kind: 'kept'; reason: string } | { kind: 'sent' } | ReplayAnswer;
+export type ReplayOutcome =
+  { kind: 'kept'; reason: string } | ({ queue: string } & ({ kind: 'sent' } | ReplayAnswer));
 
 /** Replays the selected dead letters, printing each outcome as it comes; 1 unless all were answered. */
 export async function replayDeadLetters(
@@ -62,16 +63,17 @@ async function replayOne(
   const answer = publish.expectsReply
     ? replies.expect(correlationId, options.deadlineMs + REPLY_GRACE_MS)
     : undefined;
+  let target: string;
   try {
-    await queue.republish(publish);
+    target = await queue.republish(publish, letter.sourceQueue);
   } catch (err) {
     replies.cancel(correlationId);
     if (err instanceof DeadLetterQueueError) return { kind: 'kept', reason: err.message };
     throw err;
   }
-  // Only now, with the copy on the command queue: a crash before this line leaves a duplicate.
+  // Only now, with the copy on its queue: a crash before this line leaves a duplicate.
   queue.ack(message);
-  return answer ? await answer : { kind: 'sent' };
+  return { queue: target, ...(answer ? await answer : { kind: 'sent' }) };
 }
 
 function outcomeLine(letter: DeadLetter, outcome: ReplayOutcome): string {
@@ -80,13 +82,13 @@ function outcomeLine(letter: DeadLetter, outcome: ReplayOutcome): string {
     case 'kept':
       return `${what}  kept: ${outcome.reason}`;
     case 'sent':
-      return `${what}  replayed (an event: no answer expected)`;
+      return `${what}  replayed to ${outcome.queue} (an event: no answer expected)`;
     case 'answered':
-      return `${what}  replayed, answered`;
+      return `${what}  replayed to ${outcome.queue}, answered`;
     case 'refused':
-      return `${what}  replayed, refused: ${describeError(outcome.error)}`;
+      return `${what}  replayed to ${outcome.queue}, refused: ${describeError(outcome.error)}`;
     case 'unanswered':
-      return `${what}  replayed, unanswered by its deadline (if it expired, it is a dead letter again)`;
+      return `${what}  replayed to ${outcome.queue}, unanswered by its deadline (if it expired, it is a dead letter again)`;
   }
 }
 

@@ -32,6 +32,7 @@ describe(replayedCommand.name, () => {
   it('should re-sign a genuine dead letter with a fresh time and deadline, the rest kept', () => {
     const message = deadCommand(undefined, {
       [MessageHeader.DeadLetterReason]: 'transient error: X',
+      [MessageHeader.SourceQueue]: 'x.jobs',
       [MessageHeader.Attempt]: 8,
       'x-death': [death('expired')],
       'x-first-death-reason': 'expired',

@@ -29,6 +29,7 @@ export interface ReplayPublish {
 // What the worker or RabbitMQ wrote on the dead letter; the replay is a fresh first attempt.
 const DEAD_LETTER_HEADERS = [
   MessageHeader.DeadLetterReason,
+  MessageHeader.SourceQueue,
   MessageHeader.Attempt,
   'x-death',
   'x-first-death-exchange',

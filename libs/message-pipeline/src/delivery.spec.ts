@@ -12,7 +12,7 @@ function fakeChannel() {
 
 const message = {
   content: Buffer.from('{"pattern":"p","data":{}}'),
-  fields: { deliveryTag: 7 },
+  fields: { deliveryTag: 7, routingKey: 'test.jobs' },
   properties: { headers: { 'x-tenant-id': 'abc' }, messageId: 'm-1', replyTo: 'reply', expiration: '500' },
 } as unknown as ConsumeMessage;
 
@@ -50,7 +50,12 @@ describe(Delivery.name, () => {
     expect(options).toMatchObject({
       persistent: true,
       messageId: 'm-1',
-      headers: { 'x-tenant-id': 'abc', 'x-dead-letter-reason': 'signature invalid' },
+      headers: {
+        'x-tenant-id': 'abc',
+        'x-dead-letter-reason': 'signature invalid',
+        // Where a replay (npm run dlq) sends it back.
+        'x-source-queue': 'test.jobs',
+      },
     });
     // A copy that kept the TTL would expire out of the dead-letter queue; one with replyTo is noise.
     expect(options).not.toHaveProperty('expiration');

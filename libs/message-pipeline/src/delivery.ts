@@ -31,7 +31,13 @@ export class Delivery {
    */
   deadLetter(reason: string, headers: Record<string, unknown> = {}): void {
     if (!this.settle()) return;
-    this.moveTo(this.deadLetterQueue, { [MessageHeader.DeadLetterReason]: reason, ...headers });
+    // The routing key is the queue's name, whether the publisher or a retry rung put it there.
+    const source = this.message.fields.routingKey;
+    this.moveTo(this.deadLetterQueue, {
+      [MessageHeader.DeadLetterReason]: reason,
+      [MessageHeader.SourceQueue]: source,
+      ...headers,
+    });
   }
 
   /** Which attempt this delivery is: 1 for the original, n for its (n - 1)th retried copy. */

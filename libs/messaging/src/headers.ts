@@ -15,6 +15,8 @@ export const MessageHeader = {
   SignedAt: 'x-signed-at',
   // Set on the dead-letter copy: why the worker refused the message.
   DeadLetterReason: 'x-dead-letter-reason',
+  // Set on the dead-letter copy: the queue the worker took it from, where a replay sends it back.
+  SourceQueue: 'x-source-queue',
   // Which attempt a retried copy is (the original is attempt 1); on a dead letter, how many were made.
   Attempt: 'x-attempt',
 } as const;
