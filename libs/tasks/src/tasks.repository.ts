@@ -66,11 +66,14 @@ export class TasksRepository {
     if (count === 0) throw new NotFoundError('Task');
   }
 
-  /** A task of an archived project cannot be added or changed (409): the project is read-only. */
+  /**
+   * A task of an archived project cannot be added or changed (409): the project is read-only. A
+   * project that is not there is left to the write itself, so that every route answers a missing
+   * (or another tenant's) task or project as it always has.
+   */
   async assertProjectWritable(id: string): Promise<void> {
     const project = await this.db.project.findUnique({ where: { id }, select: { status: true } });
-    if (!project) throw new NotFoundError('Project');
-    if (project.status === 'archived') throw new ConflictError(ARCHIVED);
+    if (project?.status === 'archived') throw new ConflictError(ARCHIVED);
   }
 
   /** An empty list and a project that is not there (or another tenant's) must not look alike. */
