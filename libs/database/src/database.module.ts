@@ -6,6 +6,7 @@ import { TenantContextService } from '@app/tenancy';
 import { PrismaService } from './client/prisma.service';
 import { DatabaseProbe } from './client/database-probe';
 import { Inbox } from './client/inbox';
+import { TenantSql } from './client/tenant-sql';
 import { createTenantPrismaClient } from './client/tenant-prisma.client';
 import { TenantStatusService } from './client/tenant-status.service';
 import { TenantTransaction } from './client/tenant-transaction';
@@ -39,12 +40,13 @@ export function transactionalClsPlugin(): ClsPluginTransactional {
     TenantTransaction,
     Inbox,
     DatabaseProbe,
+    TenantSql,
     {
       provide: TENANT_PRISMA,
       inject: [PrismaService, TransactionHost, ClsService, TenantContextService],
       useFactory: createTenantPrismaClient,
     },
   ],
-  exports: [PrismaService, TenantTransaction, TENANT_PRISMA, Inbox, DatabaseProbe],
+  exports: [PrismaService, TenantTransaction, TENANT_PRISMA, Inbox, DatabaseProbe, TenantSql],
 })
 export class DatabaseModule extends DatabaseModuleBase {}

@@ -8,6 +8,8 @@ export type { TenantPrismaClient } from './client/tenant-prisma.client';
 export { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from './client/prisma-errors';
 export { isDatabaseUnreachable, isTransientDatabaseError } from './client/transient-errors';
 export { DatabaseProbe } from './client/database-probe';
+export { sql, TenantSql } from './client/tenant-sql';
+export type { Sql } from './client/tenant-sql';
 export { assertRuntimeSafety, UnsafeDatabaseError } from './safety/runtime-safety.check';
 // Row types of every model (ProjectModel, ...), for repositories to name what they return.
 export type * from './generated/prisma/models';

@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { TENANT_PRISMA, TenantPrismaClient } from '@app/database';
+import { sql, TENANT_PRISMA, TenantPrismaClient, TenantSql } from '@app/database';
 import type { ImportItem } from './projects-jobs.contract';
 
-/** Bulk writes of the project jobs, through the tenant-scoped client: two statements a batch, not one a row. */
+/** Bulk writes of the project jobs, on the tenant's transaction: two statements a batch, not one a row. */
 @Injectable()
 export class ProjectsImportRepository {
-  constructor(@Inject(TENANT_PRISMA) private readonly db: TenantPrismaClient) {}
+  constructor(
+    @Inject(TENANT_PRISMA) private readonly db: TenantPrismaClient,
+    private readonly tenantSql: TenantSql,
+  ) {}
 
   /**
    * Inserts the items whose name the tenant does not have yet (a repeat within the batch, or of an
@@ -19,22 +22,30 @@ export class ProjectsImportRepository {
       name: item.name,
       description: item.description ?? null,
     }));
-    const inserted = await this.db.project.createManyAndReturn({
-      data: rows,
-      skipDuplicates: true,
-      select: { id: true },
-    });
+    // tenant_id comes from the column default (the transaction's tenant), and RLS checks each row.
+    const inserted = await this.tenantSql.query<{ id: string }>(sql`
+      INSERT INTO projects (id, name, description)
+      SELECT * FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.name)}::text[],
+        ${rows.map((r) => r.description)}::text[])
+      ON CONFLICT DO NOTHING
+      RETURNING id`);
     const ids = new Set(inserted.map((project) => project.id));
     const tasks = rows.flatMap((row, i) =>
       ids.has(row.id)
         ? (items[i].tasks ?? []).map((task) => ({
+            id: randomUUID(),
             projectId: row.id,
             title: task.title,
             done: task.done ?? false,
           }))
         : [],
     );
-    if (tasks.length > 0) await this.db.task.createMany({ data: tasks });
+    if (tasks.length > 0) {
+      await this.tenantSql.query(sql`
+        INSERT INTO tasks (id, project_id, title, done)
+        SELECT * FROM unnest(${tasks.map((t) => t.id)}::uuid[], ${tasks.map((t) => t.projectId)}::uuid[],
+          ${tasks.map((t) => t.title)}::text[], ${tasks.map((t) => t.done)}::boolean[])`);
+    }
     return {
       imported: inserted.length,
       skipped: rows.filter((row) => !ids.has(row.id)).map((row) => row.name),
