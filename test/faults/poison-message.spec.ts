@@ -33,7 +33,7 @@ describe('A poison message', () => {
       const tenants = await Promise.all([1, 2, 3, 4].map(() => TenantSession.create(stack.baseUrl)));
       const poisoner = await TenantSession.create(stack.baseUrl);
       const worker = await workers.start('worker', WORKER_ENV);
-      await warmUp(tenants[0]);
+      await warmUp(stack.baseUrl);
       const { body: project } = await poisoner.request<ProjectView>('POST', '/projects', { name: 'held' });
       const rowsOfStream = async () => (await Promise.all(tenants.map((t) => projectsOf(t.tenantId)))).flat();
 
@@ -53,7 +53,7 @@ describe('A poison message', () => {
         await lock.query('ROLLBACK');
         lock.release();
       }
-      const deadLetters = await broker.drainDeadLetters();
+      const deadLetters = await broker.drainDeadLetters([...tenants, poisoner].map((t) => t.tenantId));
       const headers = deadLetters[0]?.properties.headers ?? {};
       console.log('poison message', {
         ...outcome.tally,

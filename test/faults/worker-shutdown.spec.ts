@@ -30,12 +30,12 @@ describe('A worker process sent SIGTERM mid-stream', () => {
         workers.start('stopping', WORKER_ENV),
         workers.start('staying', WORKER_ENV),
       ]);
-      await warmUp(tenants[0]);
+      await warmUp(stack.baseUrl);
       let exit = { code: null as number | null, signal: null as string | null, ms: 0 };
       const outcome = await underFault(tenants, async () => {
         exit = await stopping.terminate(DRAIN_MS + EXIT_MARGIN_MS);
       });
-      const deadLettered = (await broker.drainDeadLetters()).length;
+      const deadLettered = (await broker.drainDeadLetters(tenants.map((t) => t.tenantId))).length;
       const drained = stopping.timesLogged('Stopped consuming; waiting') > 0;
       console.log('worker sent SIGTERM', { ...outcome.tally, deadLettered, exit, drained });
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProjectView } from '@app/projects';
 import { projectsOf } from './database';
-import type { TenantSession } from './tenant-session';
+import { TenantSession } from './tenant-session';
 import { waitFor } from './wait-for';
 
 export interface Answer {
@@ -66,10 +66,12 @@ async function createUntil(tenant: TenantSession, stop: () => boolean, label: st
 }
 
 /**
- * Sends a few reads at once, so that every worker just started has connected and run a first query
- * before the stream is counted: a cold worker takes about a second over its first command.
+ * Sends a few reads at once, as a tenant of its own, so that every worker just started has
+ * connected and run a first query before the stream is counted: a cold worker takes about a second
+ * over its first command.
  */
-export async function warmUp(tenant: TenantSession, requests = 8): Promise<void> {
+export async function warmUp(baseUrl: string, requests = 8): Promise<void> {
+  const tenant = await TenantSession.create(baseUrl);
   await Promise.all(Array.from({ length: requests }, () => tenant.request('GET', '/projects')));
 }
 
