@@ -118,13 +118,15 @@ process.once('exit', () => {
 });
 
 /**
- * Worker processes for a test file: each test's are killed after it (passed or failed) and any left
- * after the file. `withLogs` wraps a test so that its failure shows the workers' output.
+ * Worker processes for a test file: any still running after a test (passed, failed, or timed out
+ * while one was booting) are killed, and again after the file. `withLogs` wraps a test so that its
+ * failure shows the output of the workers it started.
  */
 export function useWorkerProcesses() {
   const started: WorkerProcess[] = [];
   const killAll = async () => {
-    await Promise.all(started.splice(0).map((worker) => worker.kill()));
+    started.length = 0;
+    await Promise.all([...live].map((worker) => worker.kill()));
   };
   afterEach(killAll);
   afterAll(killAll);
