@@ -53,11 +53,7 @@ export class Broker {
   takeDeadLetter(marker: string, timeoutMs = 10_000): Promise<GetMessage> {
     const probe = async () => {
       // Take everything that has arrived, then look among all taken so far.
-      let message: GetMessage | false;
-      while ((message = await this.channel.get(this.queues.deadLetter, { noAck: false }))) {
-        this.channel.ack(message);
-        this.deadLetters.push(message);
-      }
+      await this.takeArrived();
       const seen = this.deadLetters.findIndex((m) => m.content.toString().includes(marker));
       return seen >= 0 ? this.deadLetters.splice(seen, 1)[0] : undefined;
     };
@@ -68,6 +64,31 @@ export class Broker {
   async deadLetterReason(marker: string): Promise<string> {
     const message = await this.takeDeadLetter(marker);
     return String(message.properties.headers?.[MessageHeader.DeadLetterReason]);
+  }
+
+  /**
+   * The dead letters of these tenants, taken off the queue once the command queue has nothing left
+   * waiting (bounded), so that a command that expired there is counted too. Others are dropped: a
+   * message of an earlier test, held by a worker that test killed, may come back and expire later.
+   */
+  async drainDeadLetters(tenantIds: string[]): Promise<GetMessage[]> {
+    await waitFor(
+      async () => (await this.messageCount(this.queues.commands)) === 0,
+      10_000,
+      'an empty command queue',
+    );
+    await this.takeArrived();
+    return this.deadLetters
+      .splice(0)
+      .filter((m) => tenantIds.includes(String(m.properties.headers?.[MessageHeader.TenantId])));
+  }
+
+  private async takeArrived(): Promise<void> {
+    let message: GetMessage | false;
+    while ((message = await this.channel.get(this.queues.deadLetter, { noAck: false }))) {
+      this.channel.ack(message);
+      this.deadLetters.push(message);
+    }
   }
 
   async messageCount(queue: string): Promise<number> {
@@ -90,6 +111,17 @@ export class Broker {
   async close(): Promise<void> {
     await this.connection?.close();
   }
+}
+
+/**
+ * Why a message was dead-lettered: the worker's own reason header, or else RabbitMQ's (`expired`
+ * for a message nobody took before its expiration).
+ */
+export function whyDeadLettered(message: GetMessage): string {
+  const headers = message.properties.headers ?? {};
+  const reason = headers[MessageHeader.DeadLetterReason] as string | undefined;
+  if (reason !== undefined) return reason;
+  return String((headers['x-death'] as Array<{ reason?: string }> | undefined)?.[0]?.reason);
 }
 
 /** A broker connected in beforeAll and closed in afterAll. */

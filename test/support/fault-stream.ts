@@ -1,19 +1,21 @@
 // The client side of a fault test: tenants creating projects one after another while something
 // breaks, every answer kept, then compared with the rows PostgreSQL really holds. Each create has
-// its own Idempotency-Key, and a 503 is retried with the same key (after Retry-After, capped), as a
-// careful client would: every key must end with exactly one row, and no retry may find its first
-// attempt applied without being told so (a 409 on its own name).
+// its own Idempotency-Key, and a 503, or a 409 saying the key's earlier attempt is still in flight,
+// is retried with the same key (after Retry-After, capped), as a careful client would: every key
+// must end with exactly one row, and no retry may find its first attempt applied without being told
+// so (a 409 on its own name).
 import { randomUUID } from 'node:crypto';
 import type { ProjectView } from '@app/projects';
 import { projectsOf } from './database';
-import type { TenantSession } from './tenant-session';
+import { TenantSession } from './tenant-session';
 import { waitFor } from './wait-for';
 
 export interface Answer {
   status: number;
   retryAfter: string | null;
   id?: string;
-  /** Which create (Idempotency-Key) this answer is for, and which try of it. */
+  /** Which create (Idempotency-Key) of which tenant this answer is for, and which try of it. */
+  tenantId: string;
   key: string;
   attempt: number;
 }
@@ -34,7 +36,9 @@ export interface Tally {
   /** Creates (keys) sent, and how many of them ended 201. */
   keys: number;
   keysCreated: number;
-  /** Retries answered 409: their first attempt had been applied and the retry applied again. */
+  /** Answered 409 with Retry-After: an earlier attempt of the key was still being applied. */
+  inFlight: number;
+  /** Answered 409 on their own name: their first attempt had been applied and a retry applied again. */
   duplicates: number;
 }
 
@@ -55,13 +59,29 @@ async function createUntil(tenant: TenantSession, stop: () => boolean, label: st
       });
       const body = (await res.json()) as Partial<ProjectView>;
       const retryAfter = res.headers.get('retry-after');
-      answers.push({ status: res.status, retryAfter, id: body.id, key, attempt });
-      if (res.status !== 503) break;
+      answers.push({ status: res.status, retryAfter, id: body.id, tenantId: tenant.tenantId, key, attempt });
+      // 503, or 409 with Retry-After (an earlier attempt of this key is still being applied): retry.
+      if (res.status !== 503 && !inFlight(res.status, retryAfter)) break;
       const waitMs = Math.min(Number(retryAfter ?? 1) * 1000, MAX_WAIT_MS);
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
   return answers;
+}
+
+/** A 409 that says when to retry: the key's earlier attempt is in flight, not applied twice. */
+function inFlight(status: number, retryAfter: string | null): boolean {
+  return status === 409 && retryAfter !== null;
+}
+
+/**
+ * Sends a few reads at once, as a tenant of its own, so that every worker just started has
+ * connected and run a first query before the stream is counted: a cold worker takes about a second
+ * over its first command.
+ */
+export async function warmUp(baseUrl: string, requests = 8): Promise<void> {
+  const tenant = await TenantSession.create(baseUrl);
+  await Promise.all(Array.from({ length: requests }, () => tenant.request('GET', '/projects')));
 }
 
 /**
@@ -100,7 +120,8 @@ export async function underFault(
     lost: answers.filter((a) => a.status === 201 && !(a.id && rowIds.has(a.id))).length,
     keys: new Set(answers.map((a) => a.key)).size,
     keysCreated: new Set(answers.filter((a) => a.status === 201).map((a) => a.key)).size,
-    duplicates: answers.filter((a) => a.status === 409).length,
+    inFlight: answers.filter((a) => inFlight(a.status, a.retryAfter)).length,
+    duplicates: answers.filter((a) => a.status === 409 && !inFlight(a.status, a.retryAfter)).length,
   };
   return { answers, tally };
 }

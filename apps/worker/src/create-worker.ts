@@ -32,6 +32,5 @@ export async function createWorker(): Promise<INestMicroservice> {
       };
     },
   });
-  app.enableShutdownHooks();
   return app;
 }

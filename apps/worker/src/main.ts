@@ -4,6 +4,11 @@ import { createWorker } from './create-worker';
 
 async function bootstrap(): Promise<void> {
   const worker = await createWorker();
+  // Here, not in createWorker: signals belong to the process, and a worker built inside a test
+  // process must not end it. On SIGTERM Nest closes the worker (stop consuming, drain, close), then
+  // exits 0, or 1 if closing failed; by default it would re-raise the signal, and a clean shutdown
+  // would look the same as dying of it.
+  worker.enableShutdownHooks([], { useProcessExit: true });
   await worker.listen();
   Logger.log('Worker is consuming commands', 'Bootstrap');
 }
