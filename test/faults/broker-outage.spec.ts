@@ -1,15 +1,11 @@
 // Fault: RabbitMQ stops for a few seconds while tenants keep creating projects. Every answer must be
 // a 201 or a 503 with Retry-After (never a 500, never a hang), and every 201 must have its row.
-import { execFileSync } from 'node:child_process';
 import { expectNoHarm, outage, underFault } from '../support/fault-stream';
+import { rabbitmqctl } from '../support/services';
 import { useStack } from '../support/stack';
 import { TenantSession } from '../support/tenant-session';
 
 const OUTAGE_MS = 3_000;
-
-function rabbitmqctl(command: 'stop_app' | 'start_app'): void {
-  execFileSync('rabbitmqctl', [command], { stdio: 'ignore', timeout: 60_000 });
-}
 
 describe('A broker outage', () => {
   const stack = useStack();

@@ -1,24 +1,14 @@
 // Fault: PostgreSQL stops for a few seconds while tenants keep creating projects. The worker must
 // retry through its delay queues rather than dead-letter: no 500, nothing answered 201 lost, and
 // no transient error in the dead-letter queue.
-import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { MessageHeader } from '@app/messaging';
 import { useBroker } from '../support/broker';
+import { pgctl } from '../support/services';
 import { expectNoHarm, outage, underFault } from '../support/fault-stream';
 import { useStack } from '../support/stack';
 import { TenantSession } from '../support/tenant-session';
 
 const OUTAGE_MS = 6_000;
-
-function pgctl(command: 'stop' | 'start'): void {
-  const version = readdirSync('/etc/postgresql')[0];
-  const mode = command === 'stop' ? ['-m', 'fast'] : [];
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', command, ...mode], {
-    stdio: 'ignore',
-    timeout: 60_000,
-  });
-}
 
 describe('A database outage', () => {
   const stack = useStack();
