@@ -6,7 +6,11 @@ export type { InboxEntry, InboxRecord } from './client/inbox';
 export { TENANT_PRISMA } from './client/tokens';
 export type { TenantPrismaClient } from './client/tenant-prisma.client';
 export { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from './client/prisma-errors';
-export { isDatabaseUnreachable, isTransientDatabaseError } from './client/transient-errors';
+export {
+  databaseErrorCodes,
+  isDatabaseUnreachable,
+  isTransientDatabaseError,
+} from './client/transient-errors';
 export { DatabaseProbe } from './client/database-probe';
 export { sql, TenantSql } from './client/tenant-sql';
 export type { Sql } from './client/tenant-sql';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isDatabaseUnreachable, isTransientDatabaseError } from '@app/database';
+import { databaseErrorCodes, isDatabaseUnreachable, isTransientDatabaseError } from '@app/database';
 import { DomainError, ErrorCode, TransientError } from '@app/errors';
 import {
   DeadlinePassedError,
@@ -102,8 +102,11 @@ function isTransient(err: unknown): boolean {
   return err instanceof TransientError || isTransientDatabaseError(err);
 }
 
+/** The error's class and, for a database error, its codes: a lock timeout (55P03) is not a lost connection. */
 function errorName(err: unknown): string {
-  return err instanceof Error ? err.name : typeof err;
+  const name = err instanceof Error ? err.name : typeof err;
+  const codes = databaseErrorCodes(err);
+  return codes.length > 0 ? `${name} (${codes.join(', ')})` : name;
 }
 
 function firstLine(err: unknown): string {

@@ -67,7 +67,7 @@ describe(`${MessagePipeline.name} retries`, () => {
     const { result, deadLetterReason, sendToQueue } = setup({}, () => throwError(unreachable), { message });
 
     await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.Unavailable });
-    expect(deadLetterReason()).toBe('transient error: PrismaClientKnownRequestError');
+    expect(deadLetterReason()).toBe('transient error: PrismaClientKnownRequestError (P1001)');
     expect(sendToQueue.mock.calls[0][2].headers[MessageHeader.Attempt]).toBe(RETRY_ATTEMPTS);
   });
 

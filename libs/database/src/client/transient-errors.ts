@@ -59,3 +59,8 @@ export function isDatabaseUnreachable(err: unknown): boolean {
   }
   return err instanceof Error && TRANSIENT_MESSAGE.test(err.message);
 }
+
+/** The codes a database error carries (Prisma's, the SQLSTATE, the errno), for logs and dead letters. */
+export function databaseErrorCodes(err: unknown): string[] {
+  return [...new Set(codesOf(err))];
+}
