@@ -62,17 +62,20 @@ export class CommandServer extends ServerRMQ {
   /** Replaces Nest's, for its own channel; the other queues get channels of their own. */
   override async setupChannel(channel: Channel, callback: () => void): Promise<void> {
     const [own, ...others] = this.consumers;
-    await own.attach(channel);
     if (this.extraChannels.length === 0) {
+      // A setup that fails (its channel closed under it, say) is emitted as 'error' by the wrapper,
+      // which without a listener would end the worker; the wrapper sets up again on reconnect.
+      (this.channel as ChannelWrapper | null)?.on('error', (err: Error) => this.wrapperError(err));
       // Typed `any` through Nest's optional dependency on amqp-connection-manager.
       const connection = this.server as AmqpConnectionManager;
       for (const consumer of others) {
         // Run again by amqp-connection-manager on every reconnect.
-        this.extraChannels.push(
-          connection.createChannel({ json: false, setup: (c: Channel) => consumer.attach(c) }),
-        );
+        const wrapper = connection.createChannel({ json: false, setup: (c: Channel) => consumer.attach(c) });
+        wrapper.on('error', (err: Error) => this.wrapperError(err));
+        this.extraChannels.push(wrapper);
       }
     }
+    await own.attach(channel);
     callback();
   }
 
@@ -113,6 +116,10 @@ export class CommandServer extends ServerRMQ {
       ...options,
     });
     if (sent) this.replies.track(sent, correlationId);
+  }
+
+  private wrapperError(err: Error): void {
+    if (!this.closing) this.serverLogger.warn(`Channel set-up failed: ${err.message}`);
   }
 
   private async followIntake(): Promise<void> {
