@@ -67,6 +67,12 @@ export async function enableProjectsRls(admin: Pool): Promise<void> {
   await admin.query('ALTER TABLE projects FORCE ROW LEVEL SECURITY');
 }
 
+/** When the server last started: a change during a run means someone restarted the shared server. */
+export async function postgresStartedAt(admin: Pool): Promise<string> {
+  const { rows } = await admin.query<{ t: string }>('SELECT pg_postmaster_start_time()::text AS t');
+  return rows[0].t;
+}
+
 export async function postgresVersion(admin: Pool): Promise<string> {
   const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
   return rows[0].server_version;

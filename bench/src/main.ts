@@ -3,7 +3,14 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hs256Key, signAccessToken } from '@app/auth';
 import { Cleanup, sleep } from './cleanup';
-import { createBenchDatabase, createTenants, emptyProjects, postgresVersion, seedProjects } from './database';
+import {
+  createBenchDatabase,
+  createTenants,
+  emptyProjects,
+  postgresStartedAt,
+  postgresVersion,
+  seedProjects,
+} from './database';
 import { buildBenchEnv, exportAppEnvironment, REPO_ROOT } from './environment';
 import { combine, Measurement, round } from './measurement';
 import { parseOptions } from './options';
@@ -123,6 +130,8 @@ async function main(): Promise<void> {
       .filter((s) => tenants.length >= 2 || !s.name.startsWith('import'))
       .filter((s) => !options.only || options.only.some((o) => s.name.startsWith(o)));
 
+    // PostgreSQL and RabbitMQ are shared: other sessions' fault tests may restart them mid-run.
+    const pgStartedAt = await postgresStartedAt(admin);
     const runs = new Map<string, Measurement[]>();
     for (let rep = 1; rep <= options.repeat && !signal.aborted; rep++) {
       for (const step of steps) {
@@ -154,9 +163,14 @@ async function main(): Promise<void> {
     if (tenants.length < 2) scenarios.import = skipped(IMPORT_SKIPPED);
 
     const targets = evaluateTargets(scenarios);
+    const restarted =
+      (await postgresStartedAt(admin)) === pgStartedAt
+        ? ''
+        : '**PostgreSQL restarted during this run** (not by the bench): its numbers are disturbed.';
+    if (restarted) console.warn(`\n${restarted.replace(/\*/g, '')}`);
     const results: Results = {
       scenarios,
-      machine: machineInfo(await postgresVersion(admin)),
+      machine: { ...machineInfo(await postgresVersion(admin)), postgres_restarted: Boolean(restarted) },
       options,
       targets,
     };
@@ -169,7 +183,11 @@ async function main(): Promise<void> {
       console.log(`\nProfiled run: ${RESULTS_PATH} and ${DOCS_PATH} left as they were.`);
     } else {
       writeResults(RESULTS_PATH, results);
-      appendDocs(DOCS_PATH, results, options.only ? `Only: ${options.only.join(', ')}.` : '');
+      appendDocs(
+        DOCS_PATH,
+        results,
+        [options.only && `Only: ${options.only.join(', ')}.`, restarted].filter(Boolean).join(' '),
+      );
       console.log(`\nWrote ${RESULTS_PATH} and appended to ${DOCS_PATH}`);
     }
 

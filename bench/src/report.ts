@@ -36,6 +36,7 @@ export interface Results {
     date: string;
     /** 1, 5 and 15 min load averages as the run ends: other work on the machine skews every number. */
     loadavg: number[];
+    postgres_restarted?: boolean;
   };
   options: BenchOptions;
   targets: Target[];
@@ -112,9 +113,10 @@ to a layer. Each run uses a fresh database (\`tenantry_bench_<run>\`, migrated, 
 its own queue prefix (\`bench-<run>.\`), 20 tenants, and the same concurrency in every scenario.
 Options: \`--duration <s>\` (default 10), \`--connections <n>\` (default 64), \`--tenants <n>\`
 (default 20), \`--repeat <n>\` (median of n runs; the targets are stated for \`--repeat 3\`),
-\`--quick\` (about 3 s per scenario, under a minute in all), \`--cpu-prof\` (profile the gateway
-and the worker and print their top self-time functions), \`--only a,b\` (names or their beginnings:
-\`--only import\` runs the four import rows). Raw numbers of the latest run are in \`bench/results.json\`.
+\`--quick\` (about 3 s per scenario, no \`import_tasks\`: about a minute in all, plus the build),
+\`--cpu-prof\` (profile the gateway and the worker and print their top self-time functions),
+\`--only a,b\` (names or their beginnings: \`--only import\` runs the four import rows). Raw numbers of
+the latest run are in \`bench/results.json\`.
 
 | Scenario | What runs |
 | --- | --- |
