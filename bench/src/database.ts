@@ -67,7 +67,49 @@ export async function enableProjectsRls(admin: Pool): Promise<void> {
   await admin.query('ALTER TABLE projects FORCE ROW LEVEL SECURITY');
 }
 
+/** When the server last started: a change during a run means someone restarted the shared server. */
+export async function postgresStartedAt(admin: Pool): Promise<string> {
+  const { rows } = await admin.query<{ t: string }>('SELECT pg_postmaster_start_time()::text AS t');
+  return rows[0].t;
+}
+
 export async function postgresVersion(admin: Pool): Promise<string> {
   const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
   return rows[0].server_version;
+}
+
+/**
+ * Throws unless the tenant has exactly `projects` projects named `<prefix>…` and `tasks` tasks
+ * under them: what an import must have written, read past RLS as the admin role.
+ */
+export async function expectRows(
+  admin: Pool,
+  tenantId: string,
+  prefix: string,
+  expected: { projects: number; tasks: number },
+): Promise<void> {
+  const { rows } = await admin.query<{ projects: number; tasks: number }>(
+    `SELECT (SELECT count(*)::int FROM projects p
+              WHERE p.tenant_id = $1 AND starts_with(p.name, $2)) AS projects,
+            (SELECT count(*)::int FROM tasks t JOIN projects p
+                 ON p.tenant_id = t.tenant_id AND p.id = t.project_id
+              WHERE p.tenant_id = $1 AND starts_with(p.name, $2)) AS tasks`,
+    [tenantId, prefix],
+  );
+  const found = rows[0];
+  if (found.projects !== expected.projects || found.tasks !== expected.tasks) {
+    throw new Error(
+      `rows named "${prefix}…" of tenant ${tenantId}: ${found.projects} projects and ${found.tasks} ` +
+        `tasks, expected ${expected.projects} and ${expected.tasks}`,
+    );
+  }
+}
+
+/** Projects of a tenant named `<prefix>…`. */
+export async function countProjects(admin: Pool, tenantId: string, prefix: string): Promise<number> {
+  const { rows } = await admin.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM projects WHERE tenant_id = $1 AND starts_with(name, $2)',
+    [tenantId, prefix],
+  );
+  return rows[0].n;
 }

@@ -3,7 +3,14 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hs256Key, signAccessToken } from '@app/auth';
 import { Cleanup, sleep } from './cleanup';
-import { createBenchDatabase, createTenants, emptyProjects, postgresVersion, seedProjects } from './database';
+import {
+  createBenchDatabase,
+  createTenants,
+  emptyProjects,
+  postgresStartedAt,
+  postgresVersion,
+  seedProjects,
+} from './database';
 import { buildBenchEnv, exportAppEnvironment, REPO_ROOT } from './environment';
 import { combine, Measurement, round } from './measurement';
 import { parseOptions } from './options';
@@ -12,7 +19,6 @@ import { summariseProfile } from './profile-summary';
 import { deleteQueues } from './queues';
 import {
   appendDocs,
-  evaluateTargets,
   machineInfo,
   Results,
   ScenarioResult,
@@ -22,14 +28,18 @@ import {
   writeResults,
 } from './report';
 import { runArticle } from './scenarios/article.scenario';
+import { runCreatesBusy, runCreatesIdle } from './scenarios/creates-during-import.scenario';
 import { runFullCreate, runFullList } from './scenarios/full-stack.scenario';
+import { runImport } from './scenarios/import.scenario';
 import { runRaw } from './scenarios/raw.scenario';
 import { ScenarioContext } from './scenarios/scenario';
 import { WorkerHarness } from './scenarios/worker-harness';
 import { runRlsOff, runWorker } from './scenarios/worker.scenario';
+import { evaluateTargets } from './targets';
 
 const LIST_SEED_PER_TENANT = 25;
-const IMPORT_SKIPPED = 'no queued imports yet';
+// The import scenarios import as one tenant and create as another.
+const IMPORT_SKIPPED = 'needs --tenants 2 or more';
 const RESULTS_PATH = join(REPO_ROOT, 'bench', 'results.json');
 const DOCS_PATH = join(REPO_ROOT, 'docs', 'benchmarks.md');
 const PROFILE_DIR = join(REPO_ROOT, 'bench', 'profiles');
@@ -103,9 +113,25 @@ async function main(): Promise<void> {
           return runFullList(ctx, await ensureStack());
         },
       },
+      { name: 'import', run: async (label) => runImport(ctx, await ensureStack(), label, 0) },
+      // Projects with 2 tasks each: three rows an item. Left out of --quick, to keep it short.
+      ...(options.quick
+        ? []
+        : [
+            {
+              name: 'import_tasks',
+              run: async (label: string) => runImport(ctx, await ensureStack(), label, 2),
+            },
+          ]),
+      { name: 'import_creates_idle', run: async (label) => runCreatesIdle(ctx, await ensureStack(), label) },
+      { name: 'import_creates_busy', run: async (label) => runCreatesBusy(ctx, await ensureStack(), label) },
     ];
-    const steps = allSteps.filter((s) => !options.only || options.only.some((o) => s.name.startsWith(o)));
+    const steps = allSteps
+      .filter((s) => tenants.length >= 2 || !s.name.startsWith('import'))
+      .filter((s) => !options.only || options.only.some((o) => s.name.startsWith(o)));
 
+    // PostgreSQL and RabbitMQ are shared: other sessions' fault tests may restart them mid-run.
+    const pgStartedAt = await postgresStartedAt(admin);
     const runs = new Map<string, Measurement[]>();
     for (let rep = 1; rep <= options.repeat && !signal.aborted; rep++) {
       for (const step of steps) {
@@ -116,28 +142,35 @@ async function main(): Promise<void> {
         if (signal.aborted) break;
         runs.set(step.name, [...(runs.get(step.name) ?? []), m]);
         console.log(
-          `  ${step.name.padEnd(16)}${options.repeat > 1 ? ` run ${rep}/${options.repeat}` : ''} ` +
-            `${round(m.rps)} req/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms, ${m.errors} errors` +
+          `  ${step.name.padEnd(20)}${options.repeat > 1 ? ` run ${rep}/${options.repeat}` : ''} ` +
+            `${round(m.rps)} ${m.unit ?? 'req/s'}, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms, ${m.errors} errors` +
+            (m.detail ? ` ${JSON.stringify(m.detail)}` : '') +
             (m.first_error ? ` (first: ${m.first_error.slice(0, 200)})` : ''),
         );
       }
     }
     if (signal.aborted) return;
-    console.log(`  import          skipped: ${IMPORT_SKIPPED}`);
 
     const scenarios: Record<string, ScenarioResult> = {};
     const raw = runs.has('raw') ? combine(runs.get('raw') ?? []).rps : undefined;
     for (const [name, list] of runs) {
       const m = combine(list);
-      scenarios[name] = { ...m, ratio_to_raw: raw ? round(m.rps / raw, 3) : null };
+      // A fixed offered rate is no share of anything.
+      const ratio = raw && m.offered_rps === undefined ? round(m.rps / raw, 3) : null;
+      scenarios[name] = { ...m, ratio_to_raw: ratio };
       if (name === `full_create_c${options.connections}`) scenarios.full_create = scenarios[name];
     }
-    scenarios.import = skipped(IMPORT_SKIPPED);
+    if (tenants.length < 2) scenarios.import = skipped(IMPORT_SKIPPED);
 
     const targets = evaluateTargets(scenarios);
+    const restarted =
+      (await postgresStartedAt(admin)) === pgStartedAt
+        ? ''
+        : '**PostgreSQL restarted during this run** (not by the bench): its numbers are disturbed.';
+    if (restarted) console.warn(`\n${restarted.replace(/\*/g, '')}`);
     const results: Results = {
       scenarios,
-      machine: machineInfo(await postgresVersion(admin)),
+      machine: { ...machineInfo(await postgresVersion(admin)), postgres_restarted: Boolean(restarted) },
       options,
       targets,
     };
@@ -150,7 +183,11 @@ async function main(): Promise<void> {
       console.log(`\nProfiled run: ${RESULTS_PATH} and ${DOCS_PATH} left as they were.`);
     } else {
       writeResults(RESULTS_PATH, results);
-      appendDocs(DOCS_PATH, results, options.only ? `Only: ${options.only.join(', ')}.` : '');
+      appendDocs(
+        DOCS_PATH,
+        results,
+        [options.only && `Only: ${options.only.join(', ')}.`, restarted].filter(Boolean).join(' '),
+      );
       console.log(`\nWrote ${RESULTS_PATH} and appended to ${DOCS_PATH}`);
     }
 

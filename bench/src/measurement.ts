@@ -10,6 +10,12 @@ export interface Measurement {
   gateway_peak_rss_mb?: number;
   worker_peak_rss_mb?: number;
   first_error?: string;
+  /** What `rps` counts when not requests, e.g. "rows/s" for an import. */
+  unit?: string;
+  /** A fixed offered rate (open loop): `rps` then says nothing about capacity, only latency does. */
+  offered_rps?: number;
+  /** Scenario-specific numbers of one run. */
+  detail?: Record<string, number>;
 }
 
 /** Nearest-rank percentile of an ascending array. */
@@ -32,7 +38,9 @@ export function round(value: number, digits = 1): number {
 }
 
 /** The median of each rate and latency over repetitions; errors and peak memory take the worst. */
-export function combine(runs: Measurement[]): Measurement & { runs_rps?: number[] } {
+export function combine(
+  runs: Measurement[],
+): Measurement & { runs_rps?: number[]; runs_detail?: Record<string, number>[] } {
   if (runs.length === 1) return runs[0];
   const worst = (pick: (m: Measurement) => number | undefined) => {
     const values = runs.map(pick).filter((v): v is number => v !== undefined);
@@ -40,14 +48,16 @@ export function combine(runs: Measurement[]): Measurement & { runs_rps?: number[
   };
   return {
     ...runs[0],
-    rps: median(runs.map((r) => r.rps)),
-    p50_ms: median(runs.map((r) => r.p50_ms)),
-    p99_ms: median(runs.map((r) => r.p99_ms)),
+    // Rounded as one run's numbers are: the median of an even count is a mean of two.
+    rps: round(median(runs.map((r) => r.rps))),
+    p50_ms: round(median(runs.map((r) => r.p50_ms)), 2),
+    p99_ms: round(median(runs.map((r) => r.p99_ms)), 2),
     errors: worst((r) => r.errors) ?? 0,
     requests: median(runs.map((r) => r.requests)),
     gateway_peak_rss_mb: worst((r) => r.gateway_peak_rss_mb),
     worker_peak_rss_mb: worst((r) => r.worker_peak_rss_mb),
     first_error: runs.find((r) => r.first_error)?.first_error,
     runs_rps: runs.map((r) => r.rps),
+    ...(runs[0].detail && { detail: undefined, runs_detail: runs.map((r) => r.detail ?? {}) }),
   };
 }

@@ -43,7 +43,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   const quick = values.quick;
   return {
-    // --quick keeps the whole run under a minute: about 3 s per scenario, one repetition.
+    // --quick keeps the whole run to about a minute: about 3 s per scenario, one repetition.
     duration: positiveInt('duration', values.duration, quick ? 3 : 10),
     connections: positiveInt('connections', values.connections, 64),
     tenants: positiveInt('tenants', values.tenants, 20),

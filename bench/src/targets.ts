@@ -1,0 +1,91 @@
+import { Measurement, round } from './measurement';
+import type { ScenarioResult, Target } from './report';
+
+function measured(
+  result: ScenarioResult | undefined,
+): (Measurement & { ratio_to_raw: number | null }) | undefined {
+  return result && !('skipped' in result) ? result : undefined;
+}
+
+const pct = (ratio: number) => `${round(ratio * 100)}%`;
+
+/** The issue's targets; a target whose scenarios did not run is n/a. */
+export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Target[] {
+  const s = (name: string) => measured(scenarios[name]);
+  const raw = s('raw');
+  const worker = s('worker');
+  const article = s('article');
+  const rlsOff = s('rls_off');
+  const create = s('full_create');
+  const list = s('full_list');
+  const imported = s('import');
+  const idle = s('import_creates_idle');
+  const busy = s('import_creates_busy');
+  // A scenario that completed nothing fails every target it is part of, rather than dividing by 0.
+  const target = (name: string, inputs: unknown[], pass: () => boolean, detail: () => string): Target => {
+    if (!inputs.every(Boolean)) return { name, status: 'n/a', detail: 'scenario not run' };
+    const empty = inputs.some((i) => typeof i === 'object' && (i as Measurement).rps === 0);
+    return { name, status: !empty && pass() ? 'PASS' : 'MISS', detail: detail() };
+  };
+
+  const fullStack = Object.keys(scenarios)
+    .map(s)
+    .filter((m): m is Measurement & { ratio_to_raw: number | null } => m?.gateway_peak_rss_mb !== undefined);
+  const peak = (pick: (m: Measurement) => number | undefined) =>
+    Math.max(...fullStack.map((m) => pick(m) ?? 0));
+
+  return [
+    target(
+      'full_create ≥ 30% of raw, p99 ≤ 100 ms at 64 connections, 0 errors',
+      [raw, create],
+      () => create!.rps >= 0.3 * raw!.rps && create!.p99_ms <= 100 && create!.errors === 0,
+      () => `${pct(create!.rps / raw!.rps)} of raw, p99 ${create!.p99_ms} ms, ${create!.errors} errors`,
+    ),
+    target(
+      'worker ≥ 40% of raw',
+      [raw, worker],
+      () => worker!.rps >= 0.4 * raw!.rps,
+      () => `${pct(worker!.rps / raw!.rps)} of raw`,
+    ),
+    target(
+      '|rls_on − rls_off| ≤ 10% (worker vs rls_off)',
+      [worker, rlsOff],
+      () => Math.abs(worker!.rps - rlsOff!.rps) <= 0.1 * rlsOff!.rps,
+      () =>
+        `worker ${worker!.rps} vs rls_off ${rlsOff!.rps} rps: ${pct((worker!.rps - rlsOff!.rps) / rlsOff!.rps)}`,
+    ),
+    target(
+      'worker ≥ 2× article',
+      [worker, article],
+      () => worker!.rps >= 2 * article!.rps,
+      () => `${round(worker!.rps / article!.rps, 2)}×`,
+    ),
+    target(
+      'full_list ≥ 2× full_create',
+      [list, create],
+      () => list!.rps >= 2 * create!.rps,
+      () => `${round(list!.rps / create!.rps, 2)}×`,
+    ),
+    target(
+      'import ≥ 5× raw (rows/s of a 10,000-item import vs single-row transactions/s)',
+      [raw, imported],
+      () => imported!.rps >= 5 * raw!.rps,
+      () => `${round(imported!.rps / raw!.rps, 2)}×: ${imported!.rps} rows/s vs ${raw!.rps} tx/s`,
+    ),
+    target(
+      'creates during an import: p99 ≤ 2× without, 0 errors',
+      [idle, busy],
+      () => busy!.p99_ms <= 2 * idle!.p99_ms && busy!.errors === 0 && idle!.errors === 0,
+      () =>
+        `p99 ${busy!.p99_ms} vs ${idle!.p99_ms} ms (${round(busy!.p99_ms / idle!.p99_ms, 2)}×), ` +
+        `p50 ${busy!.p50_ms} vs ${idle!.p50_ms} ms, ${busy!.errors} + ${idle!.errors} errors`,
+    ),
+    target(
+      'gateway and worker peak RSS < 250 MB',
+      [fullStack.length > 0],
+      () => peak((m) => m.gateway_peak_rss_mb) < 250 && peak((m) => m.worker_peak_rss_mb) < 250,
+      () =>
+        `gateway ${peak((m) => m.gateway_peak_rss_mb)} MB, worker ${peak((m) => m.worker_peak_rss_mb)} MB`,
+    ),
+  ];
+}
