@@ -49,4 +49,25 @@ describe('A failing job', () => {
     expect(String(dead.properties.headers?.[MessageHeader.DeadLetterReason])).toMatch(/transient error/);
     expect(dead.properties.headers?.[MessageHeader.Attempt]).toBe(2);
   });
+
+  it('should fail the job, writing nothing of its batch, when an item the gateway would refuse reaches the worker', async () => {
+    const tenant = await TenantSession.create(stack.baseUrl);
+    // Signed like the gateway but never validated by it (a bug, or version skew).
+    const reply = (await broker.requestSigned(
+      'projects.import.v1',
+      { items: [{ name: 'fine' }, { name: '', sneaky: true }] },
+      { tenantId: tenant.tenantId },
+    )) as { response?: { jobId?: string } };
+    const jobId = reply.response?.jobId ?? '';
+    const job = await waitFor(
+      async () => {
+        const { body } = await tenant.request<JobView>('GET', `/jobs/${jobId}`);
+        return body.status === 'failed' && body;
+      },
+      20_000,
+      'the job to fail',
+    );
+    expect(job.error).toMatch(/invalid payload/);
+    expect(await projectsOf(tenant.tenantId)).toEqual([]);
+  });
 });

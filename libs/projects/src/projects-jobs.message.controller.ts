@@ -6,8 +6,8 @@ import {
   ArchiveBatchPayload,
   ArchivePayload,
   ImportBatchPayload,
-  ImportProjectsInput,
   ProjectJobPattern,
+  StartImportPayload,
 } from './projects-jobs.contract';
 import { ProjectsJobsService } from './projects-jobs.service';
 
@@ -16,8 +16,8 @@ import { ProjectsJobsService } from './projects-jobs.service';
 export class ProjectsJobsMessageController {
   constructor(private readonly jobs: ProjectsJobsService) {}
 
-  @Command(ProjectJobPattern.Import, ImportProjectsInput)
-  startImport(@Payload() { items }: ImportProjectsInput): Promise<JobAccepted> {
+  @Command(ProjectJobPattern.Import, StartImportPayload)
+  startImport(@Payload() { items }: StartImportPayload): Promise<JobAccepted> {
     return this.jobs.startImport(items);
   }
 
