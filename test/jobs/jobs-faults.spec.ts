@@ -87,37 +87,20 @@ describe('An import under faults', () => {
     180_000,
   );
 
-  it(
-    'should resume after a broker restart mid-import',
-    workers.withLogs(async () => {
-      const tenant = await TenantSession.create(stack.baseUrl);
-      await workers.start('worker', WORKER_ENV);
-      const jobId = await startImport(tenant);
-      await jobPast(tenant, jobId, 0);
-      await outage(
-        3_000,
-        () => rabbitmqctl('stop_app'),
-        () => rabbitmqctl('start_app'),
-      )();
-      await expectExactlyImported(tenant, jobId);
-    }),
-    180_000,
-  );
-
-  it(
-    'should resume after PostgreSQL is stopped for 10 s mid-import',
-    workers.withLogs(async () => {
-      const tenant = await TenantSession.create(stack.baseUrl);
-      await workers.start('worker', WORKER_ENV);
-      const jobId = await startImport(tenant);
-      await jobPast(tenant, jobId, 0);
-      await outage(
-        10_000,
-        () => pgctl('stop'),
-        () => pgctl('start'),
-      )();
-      await expectExactlyImported(tenant, jobId);
-    }),
+  it.each([
+    ['RabbitMQ is stopped for 3 s', 3_000, () => rabbitmqctl('stop_app'), () => rabbitmqctl('start_app')],
+    ['PostgreSQL is stopped for 10 s', 10_000, () => pgctl('stop'), () => pgctl('start')],
+  ])(
+    'should resume after %s mid-import',
+    (_what, ms, stop, start) =>
+      workers.withLogs(async () => {
+        const tenant = await TenantSession.create(stack.baseUrl);
+        await workers.start('worker', WORKER_ENV);
+        const jobId = await startImport(tenant);
+        console.log('stopped at', (await midway(tenant, jobId)).progress);
+        await outage(ms, stop, start)();
+        await expectExactlyImported(tenant, jobId);
+      })(),
     180_000,
   );
 });
