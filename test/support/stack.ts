@@ -21,10 +21,14 @@ export async function startWorker(): Promise<INestMicroservice> {
   return worker;
 }
 
+const LISTEN_BACKLOG = 2048;
+
 export async function startGateway(): Promise<{ gateway: NestFastifyApplication; baseUrl: string }> {
   const { createGateway } = await import('../../apps/gateway/src/create-gateway.js');
   const gateway = await createGateway();
-  await gateway.listen(0, '127.0.0.1');
+  // A backlog above Node's 511: a test that opens a thousand sockets at once while the same process
+  // runs the worker would otherwise have connections reset by the kernel, not refused by the gateway.
+  await gateway.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG });
   const address = gateway.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('gateway has no TCP address');
   return { gateway, baseUrl: `http://127.0.0.1:${address.port}` };

@@ -8,7 +8,8 @@ async function bootstrap(): Promise<void> {
   const app = await createGateway();
   const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
   const port = config.get('PORT', { infer: true });
-  await app.listen(port, config.get('HOST', { infer: true }));
+  // Node's default backlog (511) resets connections in a burst while the event loop is busy.
+  await app.listen({ port, host: config.get('HOST', { infer: true }), backlog: 2048 });
   Logger.log(`Gateway listening on port ${port}`, 'Bootstrap');
 }
 
