@@ -128,7 +128,8 @@ export class JobsService implements JobFailures {
     throw new ConflictError(`The job has already ${job.status}`);
   }
 
-  async failed(jobId: string, reason: string): Promise<void> {
-    await this.jobs.finish(jobId, 'failed', `A batch could not be applied: ${reason}`);
+  async failed(jobId: string, reason: string): Promise<boolean> {
+    if (await this.jobs.finish(jobId, 'failed', `A batch could not be applied: ${reason}`)) return true;
+    return (await this.jobs.find(jobId)) !== null;
   }
 }

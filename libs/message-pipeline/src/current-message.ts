@@ -22,7 +22,8 @@ export class CurrentMessage {
 
 /** What marks a job failed when one of its batches is dead-lettered; provided by libs/jobs. */
 export interface JobFailures {
-  failed(jobId: string, reason: string): Promise<void>;
+  /** False while the job is not visible yet (its start command has not committed). */
+  failed(jobId: string, reason: string): Promise<boolean>;
 }
 
 export const JOB_FAILURES = Symbol('JOB_FAILURES');

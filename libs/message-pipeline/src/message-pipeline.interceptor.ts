@@ -39,6 +39,10 @@ class UndeclaredPayloadError extends Error {
   }
 }
 
+// How long a dead-lettered batch waits for its job to become visible: past any start command's deadline.
+const JOB_FAILURE_TRIES = 30;
+const JOB_FAILURE_WAIT_MS = 500;
+
 // Time kept back for COMMIT and the reply when the deadline is checked before committing.
 const COMMIT_MARGIN_MS = 100;
 
@@ -162,11 +166,18 @@ export class MessagePipeline implements NestInterceptor {
     const { jobId } = (inbound.packet.data ?? {}) as { jobId?: unknown };
     if (!this.jobFailures || !this.tenantContext.get() || typeof jobId !== 'string' || !inbound.authenticated)
       return;
-    await this.tenantTransaction
-      .run(() => this.jobFailures!.failed(jobId, reason))
-      .catch((err: unknown) =>
-        MessagePipeline.logger.warn(`Could not mark job ${jobId} failed: ${String(err)}`),
-      );
+    // A batch can be refused before its job's start command has committed (batches are published
+    // first): wait for the job, as long as that command may still commit.
+    for (let tries = 0; tries < JOB_FAILURE_TRIES; tries++) {
+      try {
+        if (await this.tenantTransaction.run(() => this.jobFailures!.failed(jobId, reason))) return;
+      } catch (err) {
+        MessagePipeline.logger.warn(`Could not mark job ${jobId} failed: ${String(err)}`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, JOB_FAILURE_WAIT_MS));
+    }
+    MessagePipeline.logger.warn(`Job ${jobId} never became visible; its batch is dead-lettered`);
   }
 
   /** Everything that can refuse a message without the database, so a refused one never opens a transaction. */
