@@ -128,8 +128,11 @@ export class JobsService implements JobFailures {
     throw new ConflictError(`The job has already ${job.status}`);
   }
 
+  /** True once the job has ended; false while it is not visible or still open (then try again). */
   async failed(jobId: string, reason: string): Promise<boolean> {
     if (await this.jobs.finish(jobId, 'failed', `A batch could not be applied: ${reason}`)) return true;
-    return (await this.jobs.find(jobId)) !== null;
+    // Its start may commit between the two statements: seen here, still open, but missed above.
+    const job = await this.jobs.find(jobId);
+    return job !== null && job.status !== 'queued' && job.status !== 'running';
   }
 }

@@ -22,7 +22,7 @@ export class CurrentMessage {
 
 /** What marks a job failed when one of its batches is dead-lettered; provided by libs/jobs. */
 export interface JobFailures {
-  /** False while the job is not visible yet (its start command has not committed). */
+  /** False while the job is not visible yet or still open (its start command has not committed): try again. */
   failed(jobId: string, reason: string): Promise<boolean>;
 }
 
