@@ -59,6 +59,39 @@ describe(`${MessagePipeline.name} refusals`, () => {
       expect(run).not.toHaveBeenCalled();
     });
 
+    it.each([
+      ['year 0', `0000-01-01T00:00:00.000Z|${TENANT}`],
+      ['a BC year', `-000001-01-01T00:00:00.000Z|${TENANT}`],
+      ['a non-uuid id', '2024-05-06T07:08:09.123Z|42'],
+      ['garbage', 'not a cursor'],
+    ])(
+      'should answer a cursor with %s as a client error: acked, never dead-lettered, no transaction',
+      async (_case, text) => {
+        const data = { cursor: Buffer.from(text).toString('base64url') };
+        const { result, events, next, run, sendToQueue } = setup(validHeaders(), () => of('never'), {
+          data,
+          handler: 'page',
+        });
+
+        await expect(rpcError(result())).resolves.toEqual({
+          code: ErrorCode.InvalidInput,
+          message: 'cursor is not valid',
+        });
+        expect(events).toEqual(['ack']);
+        expect(sendToQueue).not.toHaveBeenCalled();
+        expect(next.handle).not.toHaveBeenCalled();
+        expect(run).not.toHaveBeenCalled();
+      },
+    );
+
+    it('should hand a list handler a cursor of ours', async () => {
+      const cursor = Buffer.from(`2024-05-06T07:08:09.123Z|${TENANT}`).toString('base64url');
+      const { result, seen } = setup(validHeaders(), () => of('ok'), { data: { cursor }, handler: 'page' });
+
+      await expect(result()).resolves.toBe('ok');
+      expect(seen.payload).toEqual({ cursor });
+    });
+
     it('should dead-letter a message for a handler that declares no payload class as our fault, not the sender’s', async () => {
       const { result, run, deadLetterReason } = setup(validHeaders(), () => of('never'), {
         handler: 'unchecked',

@@ -12,6 +12,7 @@ import { IsString } from 'class-validator';
 import { lastValueFrom, Observable } from 'rxjs';
 import type { Inbox, InboxEntry, InboxRecord, TenantTransaction } from '@app/database';
 import { MessageHeader, RpcErrorBody } from '@app/messaging';
+import { PageQuery } from '@app/pagination';
 import { MessageAuthenticator, signingKey, signMessage } from '@app/signing';
 import { TenantContextService, TenantIdentity } from '@app/tenancy';
 import { Command } from './command.decorator';
@@ -35,9 +36,14 @@ export class CreateInput {
   name!: string;
 }
 
+export class PageInput extends PageQuery {}
+
 export class Handlers {
   @Command(PATTERN, CreateInput)
   create(): void {}
+
+  @Command(PATTERN, PageInput, { readsOnly: true })
+  page(): void {}
 
   @Command(PATTERN, CreateInput, { readsOnly: true })
   list(): void {}

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CursorPosition, decodeCursor, encodeCursor } from './cursor';
 
@@ -14,10 +14,21 @@ export class PageQuery {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
+  /**
+   * Decoded as the query is built, at the gateway and again in the worker before any transaction:
+   * a bad cursor throws InvalidInputError there, so both answer 400 `cursor is not valid` (a
+   * validation rule would give the gateway a list of messages and dead-letter the worker's copy).
+   */
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? checked(value) : value))
   cursor?: string;
+}
+
+function checked(cursor: string): string {
+  decodeCursor(cursor);
+  return cursor;
 }
 
 export interface Page<T> {
