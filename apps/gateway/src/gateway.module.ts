@@ -11,6 +11,7 @@ import { JobsModule } from '@app/jobs';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
+import { InputShapePipe } from '@app/validation';
 import { BrokerHealthIndicator } from './broker.health';
 import { DomainErrorFilter } from './domain-error.filter';
 import { authOptionsFrom, commandClientOptionsFrom } from './gateway.options';
@@ -43,6 +44,9 @@ function correlationId(req: { headers: Record<string, string | string[] | undefi
   providers: [
     BrokerHealthIndicator,
     { provide: APP_FILTER, useClass: DomainErrorFilter },
+    // Global pipes run in this order, and before a route's own (ImportBodyPipe): the shape check
+    // must see the input before anything recurses into it or strips keys from it.
+    { provide: APP_PIPE, useClass: InputShapePipe },
     {
       provide: APP_PIPE,
       useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

@@ -59,6 +59,43 @@ describe(`${MessagePipeline.name} refusals`, () => {
       expect(run).not.toHaveBeenCalled();
     });
 
+    it.each<[string, unknown, RegExp]>([
+      [
+        'a constructor key',
+        JSON.parse('{"name":"Apollo","constructor":"x"}'),
+        /property constructor should not exist/,
+      ],
+      [
+        'an own __proto__ key',
+        JSON.parse('{"name":"Apollo","__proto__":{"x":1}}'),
+        /property __proto__ should not exist/,
+      ],
+      ['a toString key', { name: 'Apollo', toString: 'x' }, /property toString should not exist/],
+      ['a prototype key', { name: 'Apollo', prototype: 'x' }, /property prototype should not exist/],
+      [
+        'a reserved key deep inside',
+        { name: 'Apollo', tags: [{ hasOwnProperty: 1 }] },
+        /tags.0.property hasOwnProperty should not exist/,
+      ],
+      [
+        // Deeper than the gateway takes; much deeper would not even be signed (JSON.stringify overflows).
+        'a payload nested 25 levels deep',
+        { name: JSON.parse('['.repeat(25) + ']'.repeat(25)) as unknown },
+        /payload must not nest objects or arrays more than 20 levels deep/,
+      ],
+    ])(
+      'should dead-letter %s as an invalid payload, like any unknown field, before any transaction',
+      async (_case, data, reason) => {
+        const { result, next, run, deadLetterReason } = setup(validHeaders(), () => of('never'), { data });
+
+        await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.InvalidInput });
+        expect(deadLetterReason()).toMatch(/invalid payload/);
+        expect(deadLetterReason()).toMatch(reason);
+        expect(next.handle).not.toHaveBeenCalled();
+        expect(run).not.toHaveBeenCalled();
+      },
+    );
+
     it.each([
       ['year 0', `0000-01-01T00:00:00.000Z|${TENANT}`],
       ['a BC year', `-000001-01-01T00:00:00.000Z|${TENANT}`],

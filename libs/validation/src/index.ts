@@ -1,3 +1,5 @@
-// Validation rules shared by every resource's contract.
+// Validation rules shared by every resource's contract, and the input checks that come before them.
+export { inputShapeProblems, MAX_INPUT_DEPTH } from './input-shape';
+export { InputShapePipe } from './input-shape.pipe';
 export { IsText } from './text.decorator';
 export type { TextRules } from './text.decorator';
