@@ -3,7 +3,8 @@
 // recurse), keys that name members of Object.prototype (`constructor`, `toString`, … were dropped
 // without a word), strings that are not valid Unicode (stored as U+FFFD, so two names became one),
 // and control characters. Each is a 400 that names the problem, at the gateway and in the worker,
-// and nothing is written.
+// and nothing is written. Names, titles and descriptions are stored in NFC: two spellings of the
+// same visible text are one name.
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { JobView } from '@app/jobs';
@@ -14,6 +15,7 @@ import { countProjectsNamed, projectsOf, tasksOf } from '../support/database';
 import { send } from '../support/hostile-input';
 import { useStack } from '../support/stack';
 import { TenantSession } from '../support/tenant-session';
+import { waitFor } from '../support/wait-for';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 const DEPTH_MESSAGE = 'body must not nest objects or arrays more than 20 levels deep';
@@ -206,6 +208,175 @@ describe('hostile input values', () => {
         /invalid payload: items\.0\.tasks\.0\.property valueOf should not exist/,
       );
       expect(await countProjectsNamed(name)).toBe(0);
+    });
+  });
+
+  describe('strings that are not valid Unicode', () => {
+    it.each([
+      ['a lone high surrogate in a name', 'POST', '/projects', '{"name":"a\\ud800"}'],
+      ['a lone low surrogate in a name', 'POST', '/projects', '{"name":"a\\udfff"}'],
+      ['a lone surrogate in a description', 'POST', '/projects', '{"name":"ok-1","description":"\\udc00"}'],
+      ['a lone surrogate in a new name', 'PATCH', '/projects/:p', '{"name":"\\ud83d"}'],
+      ['a lone surrogate in a title', 'POST', '/projects/:p/tasks', '{"title":"\\ud800x"}'],
+      ['a lone surrogate in a new title', 'PATCH', '/projects/:p/tasks/:t', '{"title":"x\\udbff"}'],
+      ['a lone surrogate in an imported name', 'POST', '/projects/import', '{"items":[{"name":"\\ud800"}]}'],
+      [
+        'a lone surrogate in an imported title',
+        'POST',
+        '/projects/import',
+        '{"items":[{"name":"ok-2","tasks":[{"title":"\\udfff"}]}]}',
+      ],
+    ])('should answer 400 to %s and store nothing', async (_case, method, template, text) => {
+      const path = template.replace(':p', project.id).replace(':t', task.id);
+      const res = await sendRaw(method, path, text);
+      expect(res.status).toBe(400);
+      expect(res.message).toEqual([
+        expect.stringMatching(/must be valid Unicode \(it holds a lone surrogate\)$/),
+      ]);
+      await expectNothingWritten();
+    });
+
+    it('should answer 400 to any name holding a lone surrogate: two different ones never become the same name', async () => {
+      const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
+      const name = fc
+        .tuple(fc.string({ maxLength: 10 }), loneSurrogate, fc.string({ maxLength: 10 }))
+        .map(([before, lone, after]) => `${before}${lone}${after}`)
+        // A high surrogate followed by a low one is a pair, not a lone half.
+        .filter((s) => !/[\ud800-\udbff][\udc00-\udfff]/.test(s));
+      await fc.assert(
+        fc.asyncProperty(name, async (n) => {
+          const res = await sendRaw('POST', '/projects', JSON.stringify({ name: n }));
+          expect(res.status).toBe(400);
+        }),
+        { numRuns: 60 },
+      );
+      await expectNothingWritten();
+    });
+
+    it('should have the worker dead-letter a signed command holding a lone surrogate, and apply nothing', async () => {
+      const marker = randomUUID();
+      broker.publishSigned(ProjectPattern.Create, { name: `${marker}\ud800` }, { tenantId: tenant.tenantId });
+      expect(await broker.deadLetterReason(marker)).toMatch(/invalid payload: name must be valid Unicode/);
+      expect(await countProjectsNamed(`${marker}\ufffd`)).toBe(0);
+    });
+  });
+
+  describe('Unicode normalisation (NFC)', () => {
+    // The same visible text, spelled with precomposed characters and with combining ones.
+    const spellings: [string, string, string][] = [
+      ['an e with an acute accent', 'Caf\u00e9', 'Cafe\u0301'],
+      ['a Hangul syllable', '\ud55c\uad6d', '\u1112\u1161\u11ab\u1100\u116e\u11a8'],
+      ['an Angstrom sign', '\u00c5ngstr\u00f6m', '\u212bngstro\u0308m'],
+    ];
+
+    it.each(spellings)(
+      'should store %s in NFC and answer 409 to its other spelling',
+      async (_case, composed, decomposed) => {
+        const other = await TenantSession.create(stack.baseUrl);
+        const suffix = randomUUID();
+        const first = await other.request<ProjectView>('POST', '/projects', {
+          name: `${decomposed} ${suffix}`,
+          description: `${decomposed} d`,
+        });
+        expect(first.status).toBe(201);
+        expect(first.body.name).toBe(`${composed} ${suffix}`);
+        const second = await other.request('POST', '/projects', { name: `${composed} ${suffix}` });
+        expect(second.status).toBe(409);
+
+        const stored = await projectsOf(other.tenantId);
+        expect(stored.map((p) => [p.name, p.description])).toEqual([
+          [`${composed} ${suffix}`, `${composed} d`],
+        ]);
+        expect(stored[0].name).toBe(stored[0].name.normalize('NFC'));
+      },
+    );
+
+    it('should answer 409 to a rename into another spelling of an existing name', async () => {
+      const other = await TenantSession.create(stack.baseUrl);
+      await other.request('POST', '/projects', { name: 'Caf\u00e9' });
+      const second = await other.request<ProjectView>('POST', '/projects', { name: 'Tea' });
+      const renamed = await other.request('PATCH', `/projects/${second.body.id}`, { name: 'Cafe\u0301' });
+      expect(renamed.status).toBe(409);
+      expect((await projectsOf(other.tenantId)).map((p) => p.name)).toEqual(['Caf\u00e9', 'Tea']);
+    });
+
+    it('should store task titles in NFC', async () => {
+      const created = await tenant.request<TaskView>('POST', `/projects/${project.id}/tasks`, {
+        title: 'r\u00e9sum\u00e9'.normalize('NFD'),
+      });
+      expect(created.body.title).toBe('r\u00e9sum\u00e9');
+      const stored = (await tasksOf(tenant.tenantId)).find((t) => t.id === created.body.id);
+      expect(stored?.title).toBe('r\u00e9sum\u00e9');
+      expect(
+        (await tenant.request('DELETE', `/projects/${project.id}/tasks/${created.body.id}`)).status,
+      ).toBe(204);
+    });
+
+    it('should count two spellings in one import as a conflict, and store the name in NFC', async () => {
+      const other = await TenantSession.create(stack.baseUrl);
+      const res = await other.request<{ jobId: string }>('POST', '/projects/import', {
+        items: [{ name: 'Cafe\u0301', tasks: [{ title: 'cre\u0300me' }] }, { name: 'Caf\u00e9' }],
+      });
+      expect(res.status).toBe(202);
+      const job = await waitFor(
+        async () => {
+          const { body } = await other.request<JobView>('GET', `/jobs/${res.body.jobId}`);
+          return body.status === 'succeeded' && body;
+        },
+        30_000,
+        'the import',
+      );
+      expect(job.result).toMatchObject({ imported: 1, conflicts: 1 });
+      expect((await projectsOf(other.tenantId)).map((p) => p.name)).toEqual(['Caf\u00e9']);
+      expect((await tasksOf(other.tenantId)).map((t) => t.title)).toEqual(['cr\u00e8me']);
+    });
+
+    it('should have the worker normalise a signed command too', async () => {
+      const other = await TenantSession.create(stack.baseUrl);
+      const suffix = randomUUID();
+      broker.publishSigned(
+        ProjectPattern.Create,
+        { name: `Cafe\u0301 ${suffix}` },
+        { tenantId: other.tenantId },
+      );
+      await waitFor(async () => (await projectsOf(other.tenantId)).length === 1, 10_000, 'the project');
+      expect((await projectsOf(other.tenantId))[0].name).toBe(`Caf\u00e9 ${suffix}`);
+    });
+  });
+
+  describe('control characters', () => {
+    it.each([
+      ['a line feed in a name', 'POST', '/projects', { name: 'two\nlines' }],
+      ['a carriage return in a name', 'POST', '/projects', { name: 'forged\r' }],
+      ['a tab in a name', 'POST', '/projects', { name: 'a\tb' }],
+      ['a terminal escape in a name', 'POST', '/projects', { name: '\u001b[2Jcleared' }],
+      ['DEL in a name', 'POST', '/projects', { name: 'a\u007f' }],
+      ['a C1 control in a name', 'POST', '/projects', { name: 'a\u0085b' }],
+      ['NUL in a description', 'POST', '/projects', { name: 'ok-3', description: 'a\u0000' }],
+      [
+        'a terminal escape in a description',
+        'POST',
+        '/projects',
+        { name: 'ok-4', description: '\u001b[31m' },
+      ],
+      ['a line feed in a new name', 'PATCH', '/projects/:p', { name: 'x\ny' }],
+      ['a bell in a title', 'POST', '/projects/:p/tasks', { title: 'ding\u0007' }],
+      ['a line feed in a new title', 'PATCH', '/projects/:p/tasks/:t', { title: 'x\ny' }],
+      ['a line feed in an imported name', 'POST', '/projects/import', { items: [{ name: 'x\ny' }] }],
+    ])('should answer 400 to %s and store nothing', async (_case, method, template, body) => {
+      const path = template.replace(':p', project.id).replace(':t', task.id);
+      const res = await sendRaw(method, path, JSON.stringify(body));
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.message)).toMatch(/must not contain control characters/);
+      await expectNothingWritten();
+    });
+
+    it('should keep tabs and line breaks in a description', async () => {
+      const other = await TenantSession.create(stack.baseUrl);
+      const description = 'line 1\r\nline 2\n\tindented';
+      const res = await other.request<ProjectView>('POST', '/projects', { name: 'multiline', description });
+      expect(res.status).toBe(201);
+      expect((await projectsOf(other.tenantId))[0].description).toBe(description);
     });
   });
 });

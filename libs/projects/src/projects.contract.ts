@@ -18,7 +18,7 @@ export class CreateProjectInput {
   name!: string;
 
   @IsOptional()
-  @IsText({ min: 0, max: 2000 })
+  @IsText({ min: 0, max: 2000, multiline: true })
   description?: string | null;
 }
 
@@ -30,7 +30,7 @@ export class UpdateProjectInput {
   name?: string;
 
   @IsOptional()
-  @IsText({ min: 0, max: 2000 })
+  @IsText({ min: 0, max: 2000, multiline: true })
   description?: string | null;
 }
 

@@ -1,10 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import { buildMessage, IsString, Matches, ValidateBy, ValidationOptions } from 'class-validator';
 
 const NOT_BLANK = /\S/;
-// PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
-// eslint-disable-next-line no-control-regex -- matching NUL is the point
-const NO_NUL = /^[^\u0000]*$/;
+// Control characters (C0, DEL, C1): PostgreSQL text cannot hold NUL at all, and the others have no
+// business in a name (a forged line in a log or a terminal escape). Free text keeps its line breaks.
+const NO_CONTROL = /^\P{Cc}*$/u;
+const NO_CONTROL_BUT_LINES = /^[\t\n\r\P{Cc}]*$/u;
+// With the u flag a well-formed surrogate pair is one code point; only a lone half is Cs.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 export interface TextRules {
   /** Fewest characters; 0 for none. */
@@ -12,6 +16,8 @@ export interface TextRules {
   max: number;
   /** Refuse a value of white space only. */
   notBlank?: boolean;
+  /** Free text: tabs and line breaks allowed, other control characters still refused. */
+  multiline?: boolean;
 }
 
 /**
@@ -40,12 +46,37 @@ function CodePointLength(min: number, max: number, options?: ValidationOptions):
   );
 }
 
-/** A string the database can store as given: within its length, and without NUL characters. */
-export function IsText({ min, max, notBlank = false }: TextRules): PropertyDecorator {
+/**
+ * No lone UTF-16 surrogate (`"\ud800"` in JSON): UTF-8 cannot encode one, so the database would
+ * store U+FFFD instead, and two different names would become the same one.
+ */
+function IsWellFormedUnicode(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isWellFormedUnicode',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && !LONE_SURROGATE.test(value),
+      defaultMessage: () => '$property must be valid Unicode (it holds a lone surrogate)',
+    },
+  });
+}
+
+/**
+ * A string the database can store as given: within its length, valid Unicode, and without
+ * control characters. Normalised to NFC first (at the gateway and again in the worker), so that
+ * two spellings of the same visible text, a composed é or an e and a combining accent, are
+ * stored, counted and compared as one.
+ */
+export function IsText({ min, max, notBlank = false, multiline = false }: TextRules): PropertyDecorator {
   return applyDecorators(
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC') : value)),
     IsString(),
+    IsWellFormedUnicode(),
     CodePointLength(min, max),
     ...(notBlank ? [Matches(NOT_BLANK, { message: '$property must not be blank' })] : []),
-    Matches(NO_NUL, { message: '$property must not contain NUL characters' }),
+    multiline
+      ? Matches(NO_CONTROL_BUT_LINES, {
+          message: '$property must not contain control characters other than tabs and line breaks',
+        })
+      : Matches(NO_CONTROL, { message: '$property must not contain control characters' }),
   );
 }
