@@ -1,15 +1,8 @@
-import { Type, ValidationError } from '@nestjs/common';
+import { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { RejectedMessageError } from '@app/messaging';
-import { inputShapeProblems } from '@app/validation';
-
-function listConstraints(errors: ValidationError[], parent = ''): string[] {
-  return errors.flatMap((e) => [
-    ...Object.values(e.constraints ?? {}).map((c) => (parent ? `${parent}.${c}` : c)),
-    ...listConstraints(e.children ?? [], parent ? `${parent}.${e.property}` : e.property),
-  ]);
-}
+import { constraintMessages, inputShapeProblems, validateSlicedItems } from '@app/validation';
 
 /**
  * Checks a payload against the same class the gateway validated it with, and returns the instance
@@ -29,9 +22,11 @@ export async function validatePayload<T extends object>(type: Type<T>, data: unk
     throw new RejectedMessageError(`invalid payload: ${shapeProblems.join('; ')}`);
   }
   const payload = plainToInstance(type, data);
-  const errors = await validate(payload, { whitelist: true, forbidNonWhitelisted: true });
+  const errors = constraintMessages(await validate(payload, { whitelist: true, forbidNonWhitelisted: true }));
+  // Long arrays (a job's batch) after the rest, a slice at a time: see ValidateInSlices.
+  if (errors.length === 0) errors.push(...(await validateSlicedItems(payload)));
   if (errors.length > 0) {
-    throw new RejectedMessageError(`invalid payload: ${listConstraints(errors).join('; ')}`);
+    throw new RejectedMessageError(`invalid payload: ${errors.join('; ')}`);
   }
   return payload;
 }

@@ -1,11 +1,8 @@
-import { BadRequestException, Injectable, PipeTransform, ValidationError } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { validateItems } from '@app/validation';
 import { ImportItem, ImportProjectsInput, MAX_IMPORT_ITEMS } from './projects-jobs.contract';
 
-// Items checked between two turns of the event loop, and errors reported at most.
-const SLICE = 250;
+// Errors reported at most.
 const MAX_ERRORS = 20;
 
 /**
@@ -17,19 +14,8 @@ const MAX_ERRORS = 20;
 @Injectable()
 export class ImportBodyPipe implements PipeTransform<unknown, Promise<ImportProjectsInput>> {
   async transform(body: unknown): Promise<ImportProjectsInput> {
-    const items = shape(body);
-    const errors: string[] = [];
-    const valid: ImportItem[] = [];
-    for (let start = 0; start < items.length && errors.length < MAX_ERRORS; start += SLICE) {
-      if (start > 0) await nextTurn();
-      for (const [offset, plain] of items.slice(start, start + SLICE).entries()) {
-        const item = plainToInstance(ImportItem, plain);
-        const found = await validate(item, { whitelist: true, forbidNonWhitelisted: true });
-        errors.push(...messages(found, `items.${start + offset}`));
-        valid.push(item);
-      }
-    }
-    if (errors.length > 0) throw new BadRequestException(errors.slice(0, MAX_ERRORS));
+    const { valid, errors } = await validateItems(ImportItem, shape(body), 'items', MAX_ERRORS);
+    if (errors.length > 0) throw new BadRequestException(errors);
     return Object.assign(new ImportProjectsInput(), { items: valid });
   }
 }
@@ -54,12 +40,4 @@ function shape(body: unknown): unknown[] {
     }
   }
   throw new BadRequestException(problems);
-}
-
-/** Nest's way of naming a nested error: the path to the property, then the constraint. */
-function messages(errors: ValidationError[], path: string): string[] {
-  return errors.flatMap((error) => [
-    ...Object.values(error.constraints ?? {}).map((constraint) => `${path}.${constraint}`),
-    ...messages(error.children ?? [], `${path}.${error.property}`),
-  ]);
 }

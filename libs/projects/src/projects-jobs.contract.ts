@@ -6,12 +6,13 @@ import {
   IsBoolean,
   IsInt,
   IsObject,
+  IsString,
   IsOptional,
   IsUUID,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsText } from '@app/validation';
+import { IsText, ValidateInSlices } from '@app/validation';
 import { CreateProjectInput } from './projects.contract';
 
 /** Patterns of the project operations that run as background jobs (libs/jobs). */
@@ -69,8 +70,26 @@ export class StartImportPayload {
   items!: ImportItem[];
 }
 
-/** Payload of projects.import-batch.v1: one batch of an import job, published by the worker. */
-export class ImportBatchPayload extends ImportProjectsInput {
+/**
+ * Payload of projects.import-batch.v1: one batch of an import job, published by the worker. Its
+ * items are validated a slice at a time (ValidateInSlices), so that a batch does not hold the
+ * worker's event loop while other tenants' commands wait.
+ */
+export class ImportBatchPayload {
+  // Empty when every item of the batch repeats an earlier one.
+  @IsArray()
+  @ArrayMaxSize(MAX_IMPORT_ITEMS)
+  @IsObject({ each: true })
+  @ValidateInSlices(() => ImportItem)
+  items!: ImportItem[];
+
+  /** Names of the batch's items that repeat an earlier item of the request: conflicts, not imported. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_IMPORT_ITEMS)
+  @IsString({ each: true })
+  repeats?: string[];
+
   @IsUUID()
   jobId!: string;
 

@@ -13,6 +13,7 @@ import {
 } from './projects-jobs.contract';
 
 const EMPTY: ImportResult = { imported: 0, conflicts: 0, conflictNames: [] };
+const NOTHING = { imported: 0, skipped: [] as string[] };
 
 /** The project operations that run as background jobs: import, archive and unarchive. */
 @Injectable()
@@ -23,30 +24,43 @@ export class ProjectsJobsService {
     private readonly bulk: ProjectsImportRepository,
   ) {}
 
+  /**
+   * Batches may commit in any order (the worker takes several at once), so a name repeated within
+   * the request is settled here: its first occurrence is imported, the others are conflicts.
+   */
   startImport(items: ImportItem[]): Promise<JobAccepted> {
+    const seen = new Set<unknown>();
+    const marked = items.map((item) => {
+      // The start payload is checked only shallowly: a name may not even be a string yet (its batch refuses it).
+      const name = typeof item.name === 'string' ? item.name.normalize('NFC') : item;
+      const repeat = seen.has(name);
+      seen.add(name);
+      return { item, repeat };
+    });
     return this.jobs.start(
       'projects.import',
-      items,
+      marked,
       ProjectJobPattern.ImportBatch,
       (jobId, batch, slice) => ({
         jobId,
         batch,
-        items: slice,
+        items: slice.filter((m) => !m.repeat).map((m) => m.item),
+        repeats: slice.filter((m) => m.repeat).map((m) => m.item.name),
       }),
     );
   }
 
-  async importBatch({ jobId, items }: ImportBatchPayload): Promise<void> {
+  async importBatch({ jobId, items, repeats = [] }: ImportBatchPayload): Promise<void> {
     await this.jobs.runBatch(jobId, async () => {
-      const { imported, skipped } = await this.bulk.insert(items);
+      const { imported, skipped } = items.length > 0 ? await this.bulk.insert(items) : NOTHING;
       return {
-        done: items.length,
+        done: items.length + repeats.length,
         result: (previous) => {
           const sofar = (previous as ImportResult | null) ?? EMPTY;
           return {
             imported: sofar.imported + imported,
-            conflicts: sofar.conflicts + skipped.length,
-            conflictNames: [...sofar.conflictNames, ...skipped].slice(0, MAX_LISTED_CONFLICTS),
+            conflicts: sofar.conflicts + skipped.length + repeats.length,
+            conflictNames: [...sofar.conflictNames, ...skipped, ...repeats].slice(0, MAX_LISTED_CONFLICTS),
           } satisfies ImportResult;
         },
       };
