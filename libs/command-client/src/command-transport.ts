@@ -68,8 +68,9 @@ export class CommandTransport extends ClientRMQ {
   }
 
   override async consumeChannel(channel: Channel): Promise<void> {
-    // On every (re)connect: the queue went with the connection. Requests still waiting on the old
-    // one time out (503), as they did when direct reply-to's channel went.
+    // On every (re)connect: an exclusive queue goes with its connection. Requests still waiting on
+    // the old one time out (503), as they did when direct reply-to's channel went. Named by the
+    // broker: a name of ours could still be held by a connection the broker has not yet seen die.
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
     this.replyQueue = queue;
     await channel.consume(queue, (reply) => reply && this.received(reply), { noAck: true });
