@@ -63,13 +63,15 @@ describe('npm run dlq', () => {
     }: { pattern?: string; queue?: string } = {},
   ) {
     const data = { projectId, title };
+    const reply = await broker.channel.assertQueue('', { exclusive: true });
+    const id = randomUUID();
     const { messageId, headers } = signLikeGateway(pattern, data, {
       tenantId: tenant.tenantId,
       deadline: String(Date.now() - 1000),
+      replyTo: reply.queue,
+      correlationId: id,
       ...options,
     });
-    const reply = await broker.channel.assertQueue('', { exclusive: true });
-    const id = randomUUID();
     const body = Buffer.from(JSON.stringify({ pattern, data, id }));
     broker.channel.sendToQueue(queue, body, {
       persistent: true,

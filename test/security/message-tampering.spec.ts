@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { MessageHeader } from '@app/messaging';
 import { ProjectPattern } from '@app/projects';
 import { useBroker } from '../support/broker';
+import { signLikeGateway } from '../support/signing';
 import { projectsOf } from '../support/database';
 import { useStack } from '../support/stack';
 import { useTenantPair } from '../support/tenant-session';
@@ -100,8 +101,36 @@ describe('Commands published by someone other than the gateway', () => {
         broker.publishSigned(
           ProjectPattern.Create,
           { name },
-          { tenantId: pair.a.tenantId, headers: { [MessageHeader.Signature]: 'v1=AAAA' } },
+          { tenantId: pair.a.tenantId, headers: { [MessageHeader.Signature]: 'v2=AAAA' } },
         ),
+      /signature invalid/,
+    ],
+    [
+      'a command signed in the format before v2 (MESSAGE_SIGNATURE_ACCEPT_V1 is off)',
+      (name) =>
+        broker.publishSigned(ProjectPattern.Create, { name }, { tenantId: pair.a.tenantId, v1: true }),
+      /signature format v1 is no longer accepted/,
+    ],
+    [
+      // Under the v1 format, which joined fields with newlines, the text signed for the pattern
+      // "projects.create.v1\n<t>", time T and no deadline was also that of the pattern alone, time
+      // <t> and the deadline "T\n" (a number, to the worker): one signature, two commands.
+      'a command whose fields had a newline moved from one into the next after signing',
+      (name) => {
+        const now = Date.now();
+        const { messageId, headers } = signLikeGateway(
+          ProjectPattern.Create,
+          { name },
+          {
+            tenantId: pair.a.tenantId,
+            signedPattern: `${ProjectPattern.Create}\n${now}`,
+            signedAt: now + 30_000,
+            deadline: '',
+            headers: { [MessageHeader.SignedAt]: String(now), [MessageHeader.Deadline]: `${now + 30_000}\n` },
+          },
+        );
+        broker.publish(ProjectPattern.Create, { name }, { headers, messageId });
+      },
       /signature invalid/,
     ],
     [

@@ -42,8 +42,12 @@ export class Broker {
   /** Sends a signed command the way Nest's RPC client does, and waits for the worker's reply. */
   async requestSigned(pattern: string, data: unknown, options: SignedPublish): Promise<unknown> {
     const reply = await this.channel.assertQueue('', { exclusive: true, autoDelete: true });
-    const { messageId, headers } = signLikeGateway(pattern, data, options);
     const id = randomUUID();
+    const { messageId, headers } = signLikeGateway(pattern, data, {
+      replyTo: reply.queue,
+      correlationId: id,
+      ...options,
+    });
     this.publish(pattern, data, { headers, messageId, replyTo: reply.queue, correlationId: id }, id);
     const answer = await waitFor(() => this.channel.get(reply.queue, { noAck: true }), 10_000, 'a reply');
     return JSON.parse(answer.content.toString()) as unknown;

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, createHmac, KeyObject, randomUUID } from 'node:crypto';
 import { MessageHeader } from '@app/messaging';
-import { signingKey, signMessage } from '@app/signing';
+import { SignedFields, signingKey, signMessage } from '@app/signing';
 
 export interface SignedPublish {
   tenantId: string;
@@ -10,6 +10,13 @@ export interface SignedPublish {
   messageId?: string;
   signedAt?: number;
   deadline?: string;
+  /** The reply address and correlation id signed for (none by default, as for a message nobody answers). */
+  replyTo?: string;
+  correlationId?: string;
+  /** Signs in the format before v2 (newline-joined fields), as a gateway did before the upgrade. */
+  v1?: boolean;
+  /** Signs over this pattern instead of the one the message is published with (to tamper). */
+  signedPattern?: string;
   /** Extra or replacing headers, applied after signing (to tamper). */
   headers?: Record<string, unknown>;
   /** Replaces the body after signing (to tamper). */
@@ -30,15 +37,18 @@ export function signLikeGateway(
   const userId = options.userId ?? 'test-user';
   const deadline = options.deadline ?? String(Date.now() + 30_000);
   const key = signingKey(options.secret ?? process.env.MESSAGE_SIGNING_KEY ?? '');
-  const signature = signMessage(key, {
+  const fields: SignedFields = {
     tenantId: options.tenantId,
     userId,
     messageId,
-    pattern,
+    pattern: options.signedPattern ?? pattern,
     signedAt,
     deadline,
+    replyTo: options.replyTo ?? '',
+    correlationId: options.correlationId ?? '',
     data,
-  });
+  };
+  const signature = options.v1 ? signV1(key, fields) : signMessage(key, fields);
   const headers: Record<string, unknown> = {
     [MessageHeader.TenantId]: options.tenantId,
     [MessageHeader.UserId]: userId,
@@ -50,4 +60,14 @@ export function signLikeGateway(
   };
   for (const [name, value] of Object.entries(headers)) if (value === undefined) delete headers[name];
   return { messageId, headers };
+}
+
+/** The format before v2, which the apps verify only with MESSAGE_SIGNATURE_ACCEPT_V1=true. */
+function signV1(key: KeyObject, fields: SignedFields): string {
+  const body = createHash('sha256')
+    .update(JSON.stringify(fields.data ?? null))
+    .digest('base64url');
+  const { tenantId, userId, messageId, pattern, signedAt, deadline } = fields;
+  const text = ['v1', tenantId, userId, messageId, pattern, String(signedAt), deadline, body].join('\n');
+  return `v1=${createHmac('sha256', key).update(text).digest('base64url')}`;
 }

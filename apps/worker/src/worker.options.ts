@@ -25,6 +25,8 @@ export function messagePipelineOptionsFrom(config: Config): MessagePipelineOptio
     queuePrefix: config.get('QUEUE_PREFIX', { infer: true }),
     signingSecrets: [config.get('MESSAGE_SIGNING_KEY', { infer: true }), ...(previous ? [previous] : [])],
     maxAgeMs: config.get('MESSAGE_MAX_AGE_MS', { infer: true }),
+    maxClockSkewMs: config.get('MESSAGE_MAX_CLOCK_SKEW_MS', { infer: true }),
+    acceptSignatureV1: config.get('MESSAGE_SIGNATURE_ACCEPT_V1', { infer: true }),
     retryAttempts: config.get('WORKER_RETRY_ATTEMPTS', { infer: true }),
     retryBaseDelayMs: config.get('WORKER_RETRY_BASE_MS', { infer: true }),
     amqpUrl: config.get('AMQP_URL', { infer: true }),

@@ -1,30 +1,32 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
+import { ClientProxy } from '@nestjs/microservices';
+import { KeyObject } from 'node:crypto';
 import { commandClientOptions } from '@app/messaging';
-import { MESSAGE_SIGNING_KEY, MessageSigner, signingKey } from '@app/signing';
+import { MESSAGE_SIGNING_KEY, signingKey } from '@app/signing';
 import {
   COMMAND_CLIENT_OPTIONS,
   CommandClientModuleBase,
   CommandClientOptions,
 } from './command-client.options';
 import { COMMAND_TRANSPORT, CommandClient } from './command.client';
+import { CommandTransport } from './command-transport';
 import { IdempotencyKeyInterceptor } from './idempotency-key.interceptor';
 
 /** The gateway's way to the workers: `CommandClientModule.forRootAsync({ inject, useFactory })`. */
 @Module({
   providers: [
     {
-      provide: COMMAND_TRANSPORT,
-      inject: [COMMAND_CLIENT_OPTIONS],
-      useFactory: (options: CommandClientOptions) => ClientProxyFactory.create(commandClientOptions(options)),
-    },
-    {
       provide: MESSAGE_SIGNING_KEY,
       inject: [COMMAND_CLIENT_OPTIONS],
       useFactory: (options: CommandClientOptions) => signingKey(options.signingSecret),
     },
-    MessageSigner,
+    {
+      provide: COMMAND_TRANSPORT,
+      inject: [COMMAND_CLIENT_OPTIONS, MESSAGE_SIGNING_KEY],
+      useFactory: (options: CommandClientOptions, key: KeyObject) =>
+        new CommandTransport(commandClientOptions(options).options ?? {}, key),
+    },
     CommandClient,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyKeyInterceptor },
   ],

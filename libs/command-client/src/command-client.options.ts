@@ -6,7 +6,7 @@ export interface CommandClientOptions extends BrokerOptions {
   timeoutMs: number;
   /** Commands waited on at once; past it, callers get 503 at once. */
   maxInFlight: number;
-  /** HMAC key the gateway signs every command with (not the JWT secret). */
+  /** HMAC key the gateway signs every command with, and checks every reply with (not the JWT secret). */
   signingSecret: string;
 }
 

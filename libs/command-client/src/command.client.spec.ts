@@ -4,9 +4,9 @@ import { ClsService } from 'nestjs-cls';
 import { BehaviorSubject, NEVER, Observable, of, throwError } from 'rxjs';
 import { DomainError, ErrorCode, UnavailableError } from '@app/errors';
 import { DEFAULT_QUEUE_SETTINGS } from '@app/messaging';
-import { MessageSigner, signingKey } from '@app/signing';
 import { TenantContextService } from '@app/tenancy';
 import { CommandClient } from './command.client';
+import { CommandRecord } from './command-transport';
 import { messageIdFor } from './idempotency-key';
 
 const TENANT = '77777777-7777-4777-8777-777777777777';
@@ -28,7 +28,6 @@ function setup(reply: () => Observable<unknown>, maxInFlight = 10) {
       signingSecret: 's',
     },
     tenantContext,
-    new MessageSigner(signingKey('unit-test-signing-key-0123456789abcdef')),
     cls,
   );
   const asTenant = <T>(work: () => Promise<T>) =>
@@ -75,13 +74,22 @@ describe(CommandClient.name, () => {
     expect((err as UnavailableError).retryAfterSeconds).toBeGreaterThan(0);
   });
 
-  it('should answer a pattern no worker handles with 500: that is our bug', async () => {
-    const { client, asTenant } = setup(() =>
-      throwError(() => 'There is no matching message handler defined in the remote service.'),
-    );
-    expect((await failure(asTenant(() => client.send('projects.nope.v1', {})))).code).toBe(
-      ErrorCode.Internal,
-    );
+  it('should hand the transport a command to sign over every field it covers', async () => {
+    const { client, send, asTenant } = setup(() => of('ok'));
+
+    await asTenant(() => client.send('projects.create.v1', { name: 'Apollo' }));
+
+    const record = send.mock.calls[0][1] as CommandRecord;
+    expect(record).toBeInstanceOf(CommandRecord);
+    expect(record.fields).toEqual({
+      tenantId: TENANT,
+      userId: 'u',
+      messageId: record.options?.messageId,
+      pattern: 'projects.create.v1',
+      signedAt: Number(record.options?.headers?.['x-signed-at']),
+      deadline: record.options?.headers?.['x-deadline'],
+      data: { name: 'Apollo' },
+    });
   });
 
   it('should answer 503 when the worker does not answer in time', async () => {

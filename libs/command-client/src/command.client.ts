@@ -1,14 +1,14 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { ClientProxy, RmqRecordBuilder } from '@nestjs/microservices';
+import { ClientProxy } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { EmptyError, firstValueFrom, Subscription, timeout, TimeoutError } from 'rxjs';
 import { UnavailableError } from '@app/errors';
 import { isRpcErrorBody, MessageHeader, toDomainError } from '@app/messaging';
-import { MessageSigner } from '@app/signing';
 import { ClsService } from 'nestjs-cls';
 import { TenantContextService } from '@app/tenancy';
 import { IDEMPOTENCY_KEY, messageIdFor } from './idempotency-key';
 import { COMMAND_CLIENT_OPTIONS, CommandClientOptions } from './command-client.options';
+import { CommandRecord } from './command-transport';
 
 /** The RMQ ClientProxy the commands go through; exported for the gateway's broker health check. */
 export const COMMAND_TRANSPORT = Symbol('COMMAND_TRANSPORT');
@@ -16,11 +16,6 @@ export const COMMAND_TRANSPORT = Symbol('COMMAND_TRANSPORT');
 // What a caller is told to wait before trying again.
 const BROKER_RETRY_AFTER_S = 5;
 const BUSY_RETRY_AFTER_S = 1;
-
-// Strings a worker's Nest server replies with when it has no handler for the pattern (version skew
-// or a bug: ours, so a 500). Every other string comes from the client itself: the broker connection
-// is gone (Nest rejects with 'Error: Connection lost. Trying to reconnect...').
-const NO_HANDLER = /^(There is no matching message handler|An unsupported message was received)/;
 
 /**
  * Sends a command to the workers and waits for the answer. The tenant goes into signed headers,
@@ -37,7 +32,6 @@ export class CommandClient implements OnModuleDestroy {
     @Inject(COMMAND_TRANSPORT) private readonly transport: ClientProxy,
     @Inject(COMMAND_CLIENT_OPTIONS) private readonly options: CommandClientOptions,
     private readonly tenantContext: TenantContextService,
-    private readonly signer: MessageSigner,
     private readonly cls: ClsService,
   ) {
     // RmqStatus is a const enum, which per-file compilers (swc) cannot inline: compare strings.
@@ -78,8 +72,10 @@ export class CommandClient implements OnModuleDestroy {
     }
     // The worker completed without an answer: a handler of ours returned nothing (a bug).
     if (err instanceof EmptyError) return toDomainError(undefined);
-    // A worker's answer: an error body, or Nest's own string for a pattern it has no handler for.
-    if (isRpcErrorBody(err) || (typeof err === 'string' && NO_HANDLER.test(err))) return toDomainError(err);
+    // A worker's answer, signed (CommandTransport drops any other). Nest's own refusal of a pattern
+    // the worker has no handler for (version skew) comes unsigned, so it is dropped too: the caller
+    // gets 503 at its deadline, and the worker dead-letters the message.
+    if (isRpcErrorBody(err)) return toDomainError(err);
     // Anything else is the transport failing (connection lost, channel closed, publish not
     // confirmed) before a worker saw the message.
     return this.brokerUnavailable();
@@ -89,7 +85,8 @@ export class CommandClient implements OnModuleDestroy {
     return new UnavailableError('The message broker is unavailable', BROKER_RETRY_AFTER_S);
   }
 
-  private record(pattern: string, data: object) {
+  /** The command, signed by the transport as it publishes (CommandTransport). */
+  private record(pattern: string, data: object): CommandRecord {
     const { tenantId, userId, correlationId } = this.tenantContext.require();
     const now = Date.now();
     // Under an Idempotency-Key the id is the key's, so the worker's inbox answers a retry with the
@@ -97,31 +94,23 @@ export class CommandClient implements OnModuleDestroy {
     const key = this.cls.isActive() ? this.cls.get<string | undefined>(IDEMPOTENCY_KEY) : undefined;
     const messageId = key === undefined ? randomUUID() : messageIdFor(tenantId, key);
     const deadline = String(now + this.options.timeoutMs);
-    const signature = this.signer.sign({
-      tenantId,
-      userId,
-      messageId,
-      pattern,
-      signedAt: now,
-      deadline,
+    return new CommandRecord(
       data,
-    });
-    return new RmqRecordBuilder(data)
-      .setOptions({
+      {
         headers: {
           [MessageHeader.TenantId]: tenantId,
           [MessageHeader.UserId]: userId,
           [MessageHeader.CorrelationId]: correlationId,
           [MessageHeader.Deadline]: deadline,
           [MessageHeader.SignedAt]: String(now),
-          [MessageHeader.Signature]: signature,
         },
         // A message nobody picked up before the caller gave up expires (to the dead-letter queue).
         expiration: this.options.timeoutMs,
         messageId,
         timestamp: Math.floor(now / 1000),
         contentType: 'application/json',
-      })
-      .build();
+      },
+      { tenantId, userId, messageId, pattern, signedAt: now, deadline, data },
+    );
   }
 }

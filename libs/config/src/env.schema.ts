@@ -15,6 +15,11 @@ const urlWithScheme = (scheme: RegExp, message: string) =>
 const postgresUrl = urlWithScheme(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
 const amqpUrl = urlWithScheme(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL');
 const positiveInt = z.coerce.number().int().positive();
+// "true" or "false" only: a typo must not turn a security switch either way.
+const signatureV1 = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
 
 // Queue names are built from the prefix; keep it to characters that are safe in AMQP names.
 const queuePrefix = z
@@ -130,8 +135,14 @@ export const workerEnvSchema = base
     MESSAGE_SIGNING_KEY: z.string().optional(),
     // Accepted besides the current key while a rotation is under way.
     MESSAGE_SIGNING_KEY_PREVIOUS: z.string().optional(),
-    // Signed messages older than this are refused; replays are remembered for as long.
+    // Signed messages older than this are refused.
     MESSAGE_MAX_AGE_MS: positiveInt.default(60_000),
+    // Signed messages dated further ahead of the worker's clock are refused (the skew allowed between
+    // gateway and worker clocks). Replays are remembered for MESSAGE_MAX_AGE_MS plus this.
+    MESSAGE_MAX_CLOCK_SKEW_MS: positiveInt.default(30_000),
+    // Also verify signatures in the format before v2, for messages queued before the upgrade
+    // (SECURITY.md, keys and their rotation). Off unless set.
+    MESSAGE_SIGNATURE_ACCEPT_V1: signatureV1,
     // Tries of a message that fails for a transient database error (the first included), at most
     // one more than the retry ladder has delay queues.
     WORKER_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(9).default(8),
@@ -170,6 +181,8 @@ export const dlqEnvSchema = base
     // Optional for list and purge, which sign nothing; replay refuses to run without one.
     MESSAGE_SIGNING_KEY: z.string().optional(),
     MESSAGE_SIGNING_KEY_PREVIOUS: z.string().optional(),
+    // As the workers': replay also dead letters signed in the format before v2.
+    MESSAGE_SIGNATURE_ACCEPT_V1: signatureV1,
     // A replayed command's new deadline, and its expiration on the queue. Keep it below the
     // workers' MESSAGE_MAX_AGE_MS, or a replay still waiting by then is refused as stale.
     DLQ_REPLAY_DEADLINE_MS: positiveInt.default(30_000),

@@ -128,6 +128,8 @@ describe(parseEnv.name, () => {
         MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY,
         MESSAGE_SIGNING_KEY_PREVIOUS: undefined,
         MESSAGE_MAX_AGE_MS: 60_000,
+        MESSAGE_MAX_CLOCK_SKEW_MS: 30_000,
+        MESSAGE_SIGNATURE_ACCEPT_V1: false,
         WORKER_RETRY_ATTEMPTS: 8,
         WORKER_RETRY_BASE_MS: 250,
         WORKER_DRAIN_MS: 10_000,
@@ -154,6 +156,20 @@ describe(parseEnv.name, () => {
       ]);
     });
 
+    it('should take MESSAGE_SIGNATURE_ACCEPT_V1 as "true" or "false" only', () => {
+      expect(
+        parseEnv(workerEnvSchema, { MESSAGE_SIGNATURE_ACCEPT_V1: 'true' }).MESSAGE_SIGNATURE_ACCEPT_V1,
+      ).toBe(true);
+      expect(
+        parseEnv(workerEnvSchema, { MESSAGE_SIGNATURE_ACCEPT_V1: 'false' }).MESSAGE_SIGNATURE_ACCEPT_V1,
+      ).toBe(false);
+      for (const junk of ['1', 'yes', 'TRUE', ' true']) {
+        expect(problems(() => parseEnv(workerEnvSchema, { MESSAGE_SIGNATURE_ACCEPT_V1: junk }))).toEqual([
+          expect.stringMatching(/^MESSAGE_SIGNATURE_ACCEPT_V1: /),
+        ]);
+      }
+    });
+
     it('should reject a non-postgres DATABASE_URL on one line', () => {
       expect(problems(() => parseEnv(workerEnvSchema, { DATABASE_URL: 'mysql://u:p@db/x' }))).toEqual([
         'DATABASE_URL: must be a postgres:// or postgresql:// URL',
@@ -169,6 +185,7 @@ describe(parseEnv.name, () => {
         QUEUE_PREFIX: '',
         MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY,
         MESSAGE_SIGNING_KEY_PREVIOUS: undefined,
+        MESSAGE_SIGNATURE_ACCEPT_V1: false,
         DLQ_REPLAY_DEADLINE_MS: 30_000,
         IDEMPOTENCY_TTL_HOURS: 24,
       });

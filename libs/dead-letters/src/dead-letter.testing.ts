@@ -1,7 +1,8 @@
 // The unit specs' dead letters: messages as the worker or RabbitMQ leave them in the queue.
 import type { GetMessage, MessagePropertyHeaders, XDeath } from 'amqplib';
 import { MessageHeader } from '@app/messaging';
-import { signingKey, signMessage } from '@app/signing';
+import { createHash, createHmac } from 'node:crypto';
+import { SignedFields, signingKey, signMessage } from '@app/signing';
 
 export const KEY = signingKey('unit-test-message-signing-key-0123456789');
 export const PREVIOUS_KEY = signingKey('unit-test-previous-signing-key-0123456789');
@@ -11,7 +12,12 @@ export const PATTERN = 'projects.create.v1';
 export const DATA = { name: 'Apollo' };
 export const SIGNED_AT = 1_700_000_000_000;
 
-export function getMessage(content: string, headers: MessagePropertyHeaders, messageId?: string): GetMessage {
+export function getMessage(
+  content: string,
+  headers: MessagePropertyHeaders,
+  messageId?: string,
+  address: { replyTo?: string; correlationId?: string } = {},
+): GetMessage {
   return {
     content: Buffer.from(content),
     fields: {
@@ -28,7 +34,8 @@ export function getMessage(content: string, headers: MessagePropertyHeaders, mes
       deliveryMode: 2,
       priority: undefined,
       correlationId: 'old-correlation',
-      replyTo: 'amq.rabbitmq.reply-to.gone',
+      replyTo: 'amq.gen-gone',
+      ...address,
       expiration: undefined,
       messageId,
       timestamp: undefined,
@@ -40,6 +47,14 @@ export function getMessage(content: string, headers: MessagePropertyHeaders, mes
   };
 }
 
+/** A signature in the format before v2: newline-joined fields, no reply address (as a gateway then made it). */
+function signV1(key: typeof KEY, fields: SignedFields): string {
+  const body = createHash('sha256').update(JSON.stringify(fields.data)).digest('base64url');
+  const { tenantId, userId, messageId, pattern, signedAt, deadline } = fields;
+  const text = ['v1', tenantId, userId, messageId, pattern, String(signedAt), deadline, body].join('\n');
+  return `v1=${createHmac('sha256', key).update(text).digest('base64url')}`;
+}
+
 /** One entry of the x-death header RabbitMQ adds when it dead-letters a message itself. */
 export function death(reason: XDeath['reason']): XDeath {
   const time = { '!': 'timestamp' as const, value: SIGNED_AT / 1000 };
@@ -48,17 +63,24 @@ export function death(reason: XDeath['reason']): XDeath {
 
 /** A command the gateway signed with `key`, dead-lettered by the worker with `extra` headers. */
 export function deadCommand(
-  { key = KEY, id = 'nest-request-id' }: { key?: typeof KEY; id?: string | null } = {},
+  {
+    key = KEY,
+    id = 'nest-request-id',
+    v1 = false,
+  }: { key?: typeof KEY; id?: string | null; v1?: boolean } = {},
   extra: MessagePropertyHeaders = { [MessageHeader.DeadLetterReason]: 'Message rejected: deadline passed' },
 ): GetMessage {
   const deadline = String(SIGNED_AT + 5000);
-  const fields = {
+  const fields: SignedFields = {
     tenantId: TENANT,
     userId: 'u-1',
     messageId: MESSAGE_ID,
     pattern: PATTERN,
     signedAt: SIGNED_AT,
     deadline,
+    // As getMessage leaves them on the dead letter: the worker keeps what the signature covers.
+    replyTo: 'amq.gen-gone',
+    correlationId: 'old-correlation',
     data: DATA,
   };
   const headers = {
@@ -67,7 +89,7 @@ export function deadCommand(
     [MessageHeader.CorrelationId]: 'trace-1',
     [MessageHeader.Deadline]: deadline,
     [MessageHeader.SignedAt]: String(SIGNED_AT),
-    [MessageHeader.Signature]: signMessage(key, fields),
+    [MessageHeader.Signature]: v1 ? signV1(key, fields) : signMessage(key, fields),
     ...extra,
   };
   const body = { pattern: PATTERN, data: DATA, ...(id === null ? {} : { id }) };

@@ -33,7 +33,8 @@ export const DLQ_USAGE = `Usage: npm run dlq -- <list|replay|purge> [filters] [-
   replay   Sends the selected dead letters back to the queue they died in (commands or jobs:
            x-source-queue, else x-death; never one outside QUEUE_PREFIX), and prints each answer.
            - Only what the gateways signed: the original signature is checked with
-             MESSAGE_SIGNING_KEY or MESSAGE_SIGNING_KEY_PREVIOUS. A forged or tampered message,
+             MESSAGE_SIGNING_KEY or MESSAGE_SIGNING_KEY_PREVIOUS (one signed in the format
+             before v2 only with MESSAGE_SIGNATURE_ACCEPT_V1=true). A forged or tampered message,
              or one signed longer ago than IDEMPOTENCY_TTL_HOURS (the inbox may have forgotten
              it), is kept in the dead-letter queue and reported.
            - The same body, tenant, user and message id: the workers' inbox answers a command
@@ -43,7 +44,7 @@ export const DLQ_USAGE = `Usage: npm run dlq -- <list|replay|purge> [filters] [-
              MESSAGE_MAX_AGE_MS). Attempts and dead-letter headers are dropped.
            - Published with a publisher confirm, and only then removed from the dead-letter
              queue: a crash between leaves a duplicate there, which the inbox answers too.
-           - Answered through RabbitMQ's direct reply-to: "answered", "refused" with the
+           - Answered on a reply queue of its own: "answered", "refused" with the
              worker's error (a refused command may be a dead letter again), or "unanswered" by
              the deadline. An event (no request id) gets no answer: "sent".
            Exits 1 unless every selected message was answered or sent.

@@ -1,5 +1,4 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { DIRECT_REPLY_TO } from './replayed-command';
 
 /** What the worker answered a replayed request, or that it did not in time. */
 export type ReplayAnswer =
@@ -29,18 +28,19 @@ interface Waiter {
 }
 
 /**
- * The worker's answers to replayed requests, through RabbitMQ's direct reply-to on the channel that
- * publishes them (the broker requires that channel to be consuming it first). Matched by
- * correlation id, which every replay gets fresh.
+ * The worker's answers to replayed requests, on a queue named by the broker and exclusive to this
+ * connection (not direct reply-to: the broker rewrites that address on the way, and the replay's
+ * signature covers it). Matched by correlation id, which every replay gets fresh.
  */
 export class ReplayReplies {
   private readonly waiting = new Map<string, Waiter>();
 
-  private constructor() {}
+  private constructor(readonly queue: string) {}
 
   static async start(channel: Channel): Promise<ReplayReplies> {
-    const replies = new ReplayReplies();
-    await channel.consume(DIRECT_REPLY_TO, (message) => replies.deliver(message), { noAck: true });
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+    const replies = new ReplayReplies(queue);
+    await channel.consume(queue, (message) => replies.deliver(message), { noAck: true });
     return replies;
   }
 

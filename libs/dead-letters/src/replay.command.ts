@@ -54,7 +54,7 @@ async function replayOne(
   const correlationId = randomUUID();
   let publish: ReplayPublish;
   try {
-    publish = replayedCommand(message, letter, options, correlationId, now);
+    publish = replayedCommand(message, letter, options, { replyTo: replies.queue, correlationId }, now);
   } catch (err) {
     // Not the gateway's signature (or no command at all): it stays dead, and is put back at close.
     if (err instanceof RejectedMessageError) return { kind: 'kept', reason: err.message };

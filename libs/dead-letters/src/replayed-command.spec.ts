@@ -14,18 +14,34 @@ import {
   TENANT,
   getMessage,
 } from './dead-letter.testing';
-import { DIRECT_REPLY_TO, replayedCommand, ReplayOptions, signingClock } from './replayed-command';
+import { replayedCommand, ReplayOptions, signingClock } from './replayed-command';
 
 const NOW = SIGNED_AT + 3_600_000;
+const REPLY_QUEUE = 'amq.gen-replay';
 const OPTIONS: ReplayOptions = {
   key: KEY,
   keys: [KEY, PREVIOUS_KEY],
+  acceptV1: false,
   deadlineMs: 30_000,
   inboxRetentionMs: 24 * 3_600_000,
 };
 
 function replay(message = deadCommand(), options = OPTIONS) {
-  return replayedCommand(message, readDeadLetter(message), options, 'new-correlation', NOW);
+  return replayedCommand(
+    message,
+    readDeadLetter(message),
+    options,
+    { replyTo: REPLY_QUEUE, correlationId: 'new-correlation' },
+    NOW,
+  );
+}
+
+/** The replay as the worker receives it. */
+function delivered(options: ReturnType<typeof replay>['options']) {
+  return getMessage('', options.headers as MessagePropertyHeaders, options.messageId, {
+    replyTo: options.replyTo,
+    correlationId: options.correlationId,
+  });
 }
 
 describe(replayedCommand.name, () => {
@@ -47,7 +63,7 @@ describe(replayedCommand.name, () => {
       mandatory: true,
       messageId: MESSAGE_ID,
       correlationId: 'new-correlation',
-      replyTo: DIRECT_REPLY_TO,
+      replyTo: REPLY_QUEUE,
       expiration: '30000',
     });
     expect(options.headers).toEqual({
@@ -56,13 +72,13 @@ describe(replayedCommand.name, () => {
       [MessageHeader.CorrelationId]: 'trace-1',
       [MessageHeader.Deadline]: String(NOW + 30_000),
       [MessageHeader.SignedAt]: String(NOW),
-      [MessageHeader.Signature]: expect.stringMatching(/^v1=/),
+      [MessageHeader.Signature]: expect.stringMatching(/^v2=/),
     });
   });
 
   it('should produce a message the worker verifies, over the same tenant, user, id and body', () => {
     const { options } = replay();
-    const republished = getMessage('', options.headers as MessagePropertyHeaders, options.messageId);
+    const republished = delivered(options);
 
     const { fields } = verifiedCommand(
       [KEY],
@@ -79,7 +95,7 @@ describe(replayedCommand.name, () => {
 
   it('should accept a dead letter signed with the previous key, and sign the replay with the current one', () => {
     const { options } = replay(deadCommand({ key: PREVIOUS_KEY }));
-    const republished = getMessage('', options.headers as MessagePropertyHeaders, options.messageId);
+    const republished = delivered(options);
     const packet = { pattern: PATTERN, data: DATA };
     const identity = { tenantId: TENANT, userId: 'u-1' };
 
@@ -92,6 +108,41 @@ describe(replayedCommand.name, () => {
 
     expect(expectsReply).toBe(false);
     expect(options.replyTo).toBeUndefined();
+    expect(() =>
+      verifiedCommand(
+        [KEY],
+        delivered(options),
+        { tenantId: TENANT, userId: 'u-1' },
+        { pattern: PATTERN, data: DATA },
+      ),
+    ).not.toThrow();
+  });
+
+  it('should sign the replay for its own reply queue and correlation id, which the worker checks', () => {
+    const { options } = replay();
+    const identity = { tenantId: TENANT, userId: 'u-1' };
+    const packet = { pattern: PATTERN, data: DATA };
+
+    expect(() =>
+      verifiedCommand(
+        [KEY],
+        {
+          ...delivered(options),
+          properties: { ...delivered(options).properties, replyTo: 'amq.gen-attacker' },
+        },
+        identity,
+        packet,
+      ),
+    ).toThrow(/signature invalid/);
+  });
+
+  it('should replay a dead letter signed in the format before v2 only while that format is accepted', () => {
+    const old = deadCommand({ v1: true });
+
+    expect(() => replay(old)).toThrow(/signature format v1 is no longer accepted/);
+    const { options } = replay(old, { ...OPTIONS, acceptV1: true });
+    const headers = options.headers as MessagePropertyHeaders;
+    expect(headers[MessageHeader.Signature]).toMatch(/^v2=/);
   });
 
   it.each([
@@ -111,6 +162,13 @@ describe(replayedCommand.name, () => {
       /signature invalid/,
     ],
     ['unsigned', deadCommand(undefined, { [MessageHeader.Signature]: undefined }), /signature missing/],
+    [
+      'whose reply address changed',
+      getMessage(deadCommand().content.toString(), deadCommand().properties.headers ?? {}, MESSAGE_ID, {
+        replyTo: 'amq.gen-attacker',
+      }),
+      /signature invalid/,
+    ],
     ['without a tenant', deadCommand(undefined, { [MessageHeader.TenantId]: 'acme' }), /x-tenant-id/],
     ['whose body is no command', getMessage('garbage', {}), /not a command packet/],
   ])('should keep a dead letter %s dead', (_case, message, reason) => {

@@ -5,12 +5,11 @@ import { signMessage, SignedIdentity, verifiedCommand } from '@app/signing';
 import { isUuid } from '@app/tenancy';
 import type { DeadLetter } from './dead-letter';
 
-/** RabbitMQ's direct reply-to: answers come straight to this connection, with no queue to clean up. */
-export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
-
 export interface ReplayOptions {
   /** Accepted for the original signature: the current key, then the previous one in a rotation. */
   keys: readonly KeyObject[];
+  /** Also accept an original signature in the format before v2 (MESSAGE_SIGNATURE_ACCEPT_V1). */
+  acceptV1: boolean;
   /** Signs the replay: the current key. */
   key: KeyObject;
   /** The replay's new deadline, from now, and its expiration on the queue. */
@@ -22,8 +21,14 @@ export interface ReplayOptions {
 export interface ReplayPublish {
   content: Buffer;
   options: Options.Publish & { correlationId: string; messageId: string };
-  /** A request (the packet has an id) is answered to DIRECT_REPLY_TO; an event is not answered. */
+  /** A request (the packet has an id) is answered to the replay's reply queue; an event is not answered. */
   expectsReply: boolean;
+}
+
+/** Where the worker answers a replayed request: the replay's own reply queue, under a fresh id. */
+export interface ReplayAddress {
+  replyTo: string;
+  correlationId: string;
 }
 
 // What the worker or RabbitMQ wrote on the dead letter; the replay is a fresh first attempt.
@@ -50,11 +55,13 @@ export function replayedCommand(
   message: Message,
   letter: DeadLetter,
   replay: ReplayOptions,
-  correlationId: string,
+  { replyTo, correlationId }: ReplayAddress,
   now = Date.now(),
 ): ReplayPublish {
   if (!letter.packet) throw new RejectedMessageError('the body is not a command packet');
-  const { fields } = verifiedCommand(replay.keys, message, identityOf(letter), letter.packet);
+  const { fields } = verifiedCommand(replay.keys, message, identityOf(letter), letter.packet, {
+    acceptV1: replay.acceptV1,
+  });
   // The inbox keeps an applied id for its retention from when it ran, which is after signedAt. Past
   // that from signedAt it may have forgotten one, and would apply it again. signedAt is signed.
   if (now - fields.signedAt > replay.inboxRetentionMs)
@@ -62,12 +69,19 @@ export function replayedCommand(
       'signed before the inbox retention (IDEMPOTENCY_TTL_HOURS): may have been applied',
     );
   const deadline = String(now + replay.deadlineMs);
+  const signed = {
+    ...fields,
+    signedAt: now,
+    deadline,
+    correlationId,
+    replyTo: letter.isRequest ? replyTo : '',
+  };
   const headers: Record<string, unknown> = { ...(message.properties.headers ?? {}) };
   for (const name of DEAD_LETTER_HEADERS) delete headers[name];
   Object.assign(headers, {
     [MessageHeader.Deadline]: deadline,
     [MessageHeader.SignedAt]: String(now),
-    [MessageHeader.Signature]: signMessage(replay.key, { ...fields, signedAt: now, deadline }),
+    [MessageHeader.Signature]: signMessage(replay.key, signed),
   });
   return {
     content: message.content,
@@ -79,7 +93,7 @@ export function replayedCommand(
       contentType: message.properties.contentType as string | undefined,
       messageId: fields.messageId,
       correlationId,
-      replyTo: letter.isRequest ? DIRECT_REPLY_TO : undefined,
+      replyTo: signed.replyTo || undefined,
       // As the gateway does: a replay nobody takes before its deadline expires, back to the DLQ.
       expiration: String(replay.deadlineMs),
       timestamp: Math.floor(now / 1000),

@@ -42,6 +42,7 @@ function replayOptions(env: DlqEnv): ReplayOptions {
   return {
     key,
     keys: previous === undefined ? [key] : [key, signingKey(previous)],
+    acceptV1: env.MESSAGE_SIGNATURE_ACCEPT_V1,
     deadlineMs: env.DLQ_REPLAY_DEADLINE_MS,
     inboxRetentionMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000,
   };

@@ -2,10 +2,12 @@ import { Logger } from '@nestjs/common';
 import { OutgoingResponse, RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import { MessageHeader } from '@app/messaging';
 import { inFlight } from './in-flight';
 import { intake } from './intake';
 import { PendingReplies } from './pending-replies';
 import { QueueConsumer } from './queue-consumer';
+import { replySignatures } from './reply-signatures';
 
 export interface CommandServerOptions {
   /** How long a shutdown waits for the messages in hand before closing anyway. */
@@ -29,7 +31,8 @@ export interface CommandServerOptions {
  * - Replies: Nest drops the promise of a reply's publish, so one still unconfirmed when the broker
  *   goes away rejects unhandled and ends the worker; a lost reply is harmless (the caller answers 503
  *   and retries with its Idempotency-Key), so it is only logged. A message without a reply address
- *   (a job's batch) gets none.
+ *   (a job's batch) gets none. A reply to a request the pipeline authenticated is signed, bound to
+ *   that request; any other goes unsigned, and the gateway drops it.
  */
 export class CommandServer extends ServerRMQ {
   private readonly serverLogger = new Logger(CommandServer.name);
@@ -103,17 +106,20 @@ export class CommandServer extends ServerRMQ {
     message: T & OutgoingResponse,
     replyTo: string,
     correlationId: string,
-    _context: RmqContext,
+    context: RmqContext,
   ): void {
     if (!replyTo) return;
     const { options, ...packet } = this.serializer.serialize(message) as {
       options?: Record<string, unknown>;
     };
+    const content = Buffer.from(JSON.stringify(packet));
+    const signature = replySignatures.sign(context.getMessage() as ConsumeMessage, correlationId, content);
     // Typed `any` through Nest's optional dependency on amqp-connection-manager.
     const channel = this.channel as ChannelWrapper | null;
-    const sent = channel?.sendToQueue(replyTo, Buffer.from(JSON.stringify(packet)), {
+    const sent = channel?.sendToQueue(replyTo, content, {
       correlationId,
       ...options,
+      ...(signature ? { headers: { [MessageHeader.Signature]: signature } } : {}),
     });
     if (sent) this.replies.track(sent, correlationId);
   }

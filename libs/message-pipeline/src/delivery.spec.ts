@@ -57,9 +57,10 @@ describe(Delivery.name, () => {
         'x-source-queue': 'test.jobs',
       },
     });
-    // A copy that kept the TTL would expire out of the dead-letter queue; one with replyTo is noise.
+    // A copy that kept the TTL would expire out of the dead-letter queue. The reply address stays:
+    // the signature covers it, and a replay checks the signature.
     expect(options).not.toHaveProperty('expiration');
-    expect(options).not.toHaveProperty('replyTo');
+    expect(options).toMatchObject({ replyTo: 'reply' });
     expect(ack).toHaveBeenCalledWith(message);
     expect(sendToQueue.mock.invocationCallOrder[0]).toBeLessThan(ack.mock.invocationCallOrder[0]);
     expect(nack).not.toHaveBeenCalled();

@@ -53,20 +53,15 @@ export class Delivery {
    */
   retryLater(queue: string, delayMs: number): void {
     if (!this.settle()) return;
-    const { replyTo } = this.message.properties as { replyTo?: string };
-    this.moveTo(
-      queue,
-      { [MessageHeader.Attempt]: this.attempt + 1 },
-      { expiration: String(delayMs), replyTo },
-    );
+    this.moveTo(queue, { [MessageHeader.Attempt]: this.attempt + 1 }, { expiration: String(delayMs) });
   }
 
-  /** Copies the message to another queue with extra headers, then acks the original. */
-  private moveTo(
-    queue: string,
-    headers: Record<string, unknown>,
-    extra: { expiration?: string; replyTo?: string } = {},
-  ): void {
+  /**
+   * Copies the message to another queue with extra headers, then acks the original. The reply
+   * address and correlation id go with it: the signature covers them, so a copy without them could
+   * no longer be verified (by its next attempt, or by `npm run dlq -- replay`).
+   */
+  private moveTo(queue: string, headers: Record<string, unknown>, extra: { expiration?: string } = {}): void {
     const { properties, content } = this.message;
     this.onChannel(() => {
       this.channel.sendToQueue(queue, content, {
@@ -74,6 +69,7 @@ export class Delivery {
         contentType: properties.contentType as string | undefined,
         messageId: properties.messageId as string | undefined,
         correlationId: properties.correlationId as string | undefined,
+        replyTo: properties.replyTo as string | undefined,
         timestamp: properties.timestamp as number | undefined,
         headers: { ...(properties.headers ?? {}), ...headers },
         ...extra,

@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { databaseErrorCodes, isDatabaseUnreachable, isTransientDatabaseError } from '@app/database';
 import { DomainError, ErrorCode, TransientError } from '@app/errors';
 import {
-  DeadlinePassedError,
   consumedQueues,
   MessageHeader,
   queueNames,
+  RefusedForNowError,
   RejectedMessageError,
   retryQueueName,
   RpcErrorBody,
@@ -75,9 +75,10 @@ export class FailurePolicy {
     if (err instanceof RejectedMessageError) {
       delivery.deadLetter(err.message);
       this.logger.warn(`${pattern} dead-lettered: ${err.message} (correlation ${correlationId || 'none'})`);
-      // Too late is not the sender's fault: a caller still waiting gets a 503 to retry, not a 400.
-      const code = err instanceof DeadlinePassedError ? ErrorCode.Unavailable : ErrorCode.InvalidInput;
-      return { code, message: err.message };
+      // Too late, or clocks apart, is not the sender's fault: a caller still waiting gets a 503 to
+      // retry, not a 400.
+      if (err instanceof RefusedForNowError) return { code: ErrorCode.Unavailable, message: err.answer };
+      return { code: ErrorCode.InvalidInput, message: err.message };
     }
     if (isTransient(err)) {
       delivery.deadLetter(`transient error: ${errorName(err)}`, {

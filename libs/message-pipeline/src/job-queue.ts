@@ -49,7 +49,7 @@ export class JobQueue implements OnApplicationShutdown {
       await Promise.all(
         messages.map(({ pattern, data, messageId }) => {
           const signedAt = Date.now();
-          // No deadline: nobody waits for a batch; the job age limit bounds it instead.
+          // No deadline, no reply: nobody waits for a batch; the job age limit bounds it instead.
           const signature = this.signer.sign({
             tenantId,
             userId,
@@ -57,6 +57,8 @@ export class JobQueue implements OnApplicationShutdown {
             pattern,
             signedAt,
             deadline: '',
+            replyTo: '',
+            correlationId: '',
             data,
           });
           const body = Buffer.from(JSON.stringify({ pattern, data, id: messageId }));

@@ -31,6 +31,7 @@ import {
   MessagePipelineOptions,
 } from './message-pipeline.options';
 import { validatePayload } from './payload-validation';
+import { replySignatures } from './reply-signatures';
 
 class UndeclaredPayloadError extends Error {
   constructor(pattern: string) {
@@ -184,10 +185,15 @@ export class MessagePipeline implements NestInterceptor {
   private admit(inbound: Inbound): Promise<object> {
     const { packet, delivery, payloadType, readsOnly, job } = inbound;
     const identity = readIdentity(delivery.message);
-    this.authenticator.authenticate(delivery.message, identity, packet, {
+    const maxAgeMs = job ? this.options.jobMaxAgeMs : undefined;
+    const { key, signedAt } = this.authenticator.authenticate(delivery.message, identity, packet, {
       trustRedelivery: !readsOnly,
-      maxAgeMs: job ? this.options.jobMaxAgeMs : undefined,
+      maxAgeMs,
     });
+    // The gateway's own request from here on: whatever it is answered, even a refusal for its time
+    // (clocks apart: 503), is signed for it.
+    replySignatures.answerAs(delivery.message, key, identity.tenantId);
+    this.authenticator.assertFresh(signedAt, maxAgeMs);
     inbound.authenticated = true;
     assertNotExpired(delivery.message);
     // The inbox's key (the signature check has already required one).

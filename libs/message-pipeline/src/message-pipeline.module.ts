@@ -33,6 +33,8 @@ import {
         new MessageAuthenticator({
           keys: options.signingSecrets.map(signingKey),
           maxAgeMs: options.maxAgeMs,
+          maxSkewMs: options.maxClockSkewMs,
+          acceptV1: options.acceptSignatureV1,
         }),
     },
     {

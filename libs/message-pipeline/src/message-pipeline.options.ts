@@ -5,8 +5,12 @@ export interface MessagePipelineOptions {
   queuePrefix: string;
   /** Keys a command's signature may verify with: the current one, then a previous one. */
   signingSecrets: string[];
-  /** Signed commands older than this are refused; message ids are remembered this long. */
+  /** Signed commands older than this are refused. */
   maxAgeMs: number;
+  /** Signatures dated further ahead of the worker's clock than this are refused (clock skew). */
+  maxClockSkewMs: number;
+  /** Also verify signatures in the v1 format, for messages queued before the upgrade. */
+  acceptSignatureV1: boolean;
   /** Tries of a message that fails for a transient database error, the first included. */
   retryAttempts: number;
   /** Delay before the first retry; each next one doubles, with jitter. */

@@ -152,13 +152,54 @@ describe(`${MessagePipeline.name} refusals`, () => {
         { tamperedData: { name: 'Apollo', x: 1 } },
         /signature invalid/,
       ],
-      ['a message signed two minutes ago', { signedAt: Date.now() - 120_000 }, /signature stale/],
     ])('should dead-letter %s before any transaction', async (_case, options, reason) => {
       const { result, next, run, deadLetterReason } = setup(validHeaders(), () => of('never'), options);
 
       await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.InvalidInput });
       expect(deadLetterReason()).toMatch(reason);
       expect(next.handle).not.toHaveBeenCalled();
+      expect(run).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['signed two minutes ago', Date.now() - 120_000, /signature stale: signed \d+ ms ago/],
+      ['dated two minutes ahead of this clock', Date.now() + 120_000, /signature stale: dated \d+ ms ahead/],
+    ])(
+      'should dead-letter a message %s, and answer 503 without the details (clocks apart)',
+      async (_case, signedAt, reason) => {
+        const { result, next, run, deadLetterReason } = setup(validHeaders(), () => of('never'), {
+          signedAt,
+        });
+
+        const answer = await rpcError(result());
+
+        expect(answer).toEqual({
+          code: ErrorCode.Unavailable,
+          message: 'The request could not be accepted at this time; try again later',
+        });
+        expect(deadLetterReason()).toMatch(reason);
+        expect(next.handle).not.toHaveBeenCalled();
+        expect(run).not.toHaveBeenCalled();
+      },
+    );
+
+    it('should dead-letter a signed message sent to another reply address than it was signed for', async () => {
+      const message = consumeMessage(validHeaders(), { replyTo: 'amq.gen-gateway', correlationId: 'c-1' });
+      message.properties.replyTo = 'amq.gen-attacker';
+      const { result, deadLetterReason, run } = setup({}, () => of('never'), { message });
+
+      await rpcError(result());
+      expect(deadLetterReason()).toMatch(/signature invalid/);
+      expect(run).not.toHaveBeenCalled();
+    });
+
+    it('should dead-letter a signed message whose correlation id was changed', async () => {
+      const message = consumeMessage(validHeaders(), { replyTo: 'amq.gen-gateway', correlationId: 'c-1' });
+      message.properties.correlationId = 'c-2';
+      const { result, deadLetterReason, run } = setup({}, () => of('never'), { message });
+
+      await rpcError(result());
+      expect(deadLetterReason()).toMatch(/signature invalid/);
       expect(run).not.toHaveBeenCalled();
     });
 

@@ -25,7 +25,7 @@ import { MessagePipeline } from './message-pipeline.interceptor';
 export const TENANT = '55555555-5555-4555-8555-555555555555';
 export const PATTERN = 'projects.create.v1';
 
-const KEY = signingKey('unit-test-message-signing-key-0123456789');
+export const KEY = signingKey('unit-test-message-signing-key-0123456789');
 export const OTHER_KEY = signingKey('another-message-signing-key-0123456789!!');
 export const RETRY_ATTEMPTS = 3;
 export const DLQ = 'test.commands.dlq';
@@ -60,6 +60,9 @@ export interface MessageOptions {
   messageId?: string;
   /** Changes the body after signing. */
   tamperedData?: unknown;
+  /** The reply address and correlation id it is signed for and sent with (none by default). */
+  replyTo?: string;
+  correlationId?: string;
 }
 
 /** A message as the gateway would publish it: signed over its own headers and body. */
@@ -79,6 +82,8 @@ export function consumeMessage(
       pattern: PATTERN,
       signedAt,
       deadline: String(headers[MessageHeader.Deadline] ?? ''),
+      replyTo: options.replyTo ?? '',
+      correlationId: options.correlationId ?? '',
       data: options.data ?? DATA,
     });
   }
@@ -86,7 +91,12 @@ export function consumeMessage(
   return {
     content: Buffer.from(JSON.stringify({ pattern: PATTERN, data, id: 'c1' })),
     fields: { deliveryTag: 1, redelivered: false, exchange: '', routingKey: 'projects', consumerTag: 'ctag' },
-    properties: { headers: signed, messageId } as ConsumeMessage['properties'],
+    properties: {
+      headers: signed,
+      messageId,
+      replyTo: options.replyTo,
+      correlationId: options.correlationId,
+    } as ConsumeMessage['properties'],
   };
 }
 
@@ -100,7 +110,7 @@ export function validHeaders(overrides: MessagePropertyHeaders = {}): MessagePro
   };
 }
 
-const sharedAuthenticator = new MessageAuthenticator({ keys: [KEY], maxAgeMs: 60_000 });
+const sharedAuthenticator = new MessageAuthenticator({ keys: [KEY], maxAgeMs: 60_000, maxSkewMs: 30_000 });
 
 /** The inbox without a database: what was recorded, by message id. */
 export class FakeInbox {
@@ -188,6 +198,8 @@ export function setup(
       queuePrefix: 'test.',
       signingSecrets: [],
       maxAgeMs: 60_000,
+      maxClockSkewMs: 30_000,
+      acceptSignatureV1: false,
       retryAttempts: RETRY_ATTEMPTS,
       retryBaseDelayMs: 100,
       amqpUrl: 'amqp://unused',

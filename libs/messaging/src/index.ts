@@ -1,6 +1,11 @@
 // The message contract both sides share (headers, error replies) and the queue topology.
 export { header, MessageHeader, textHeader } from './headers';
-export { DeadlinePassedError, RejectedMessageError } from './rejected-message.error';
+export {
+  DeadlinePassedError,
+  RefusedForNowError,
+  RejectedMessageError,
+  StaleSignatureError,
+} from './rejected-message.error';
 export { isRpcErrorBody, toDomainError } from './rpc-error';
 export type { RpcErrorBody } from './rpc-error';
 export { consumedQueues, MAX_RETRY_RUNGS, queueNames, retryQueueName } from './topology/queues';

@@ -1,5 +1,6 @@
 /**
- * Remembers signatures for as long as a signature stays fresh, so the same signed message is
+ * Remembers signatures for `windowMs` after they are first seen, the window ends included; the
+ * caller makes it as long as a signature can stay acceptable, so the same signed message is
  * processed once. Keyed by the signature, not the message id: the gateway may send the same id
  * again (an Idempotency-Key retry), signed anew, and the inbox answers that one. Per worker
  * process: across several workers a replay inside the window can reach another one, where the
@@ -26,7 +27,7 @@ export class ReplayGuard {
   private evict(now: number): void {
     // Insertion order is expiry order (constant window), so stop at the first live entry.
     for (const [id, expiresAt] of this.seen) {
-      if (expiresAt > now) return;
+      if (expiresAt >= now) return;
       this.seen.delete(id);
     }
   }

@@ -1,0 +1,164 @@
+import type { Channel, ConsumeMessage, Message } from 'amqplib';
+import { EventEmitter } from 'node:events';
+import { WritePacket } from '@nestjs/microservices';
+import { MessageHeader } from '@app/messaging';
+import { signingKey, signReply, verifiedCommand } from '@app/signing';
+import { CommandRecord, CommandTransport } from './command-transport';
+
+const KEY = signingKey('unit-test-signing-key-0123456789abcdef');
+const TENANT = '77777777-7777-4777-8777-777777777777';
+const MESSAGE_ID = '88888888-8888-4888-8888-888888888888';
+const PATTERN = 'projects.get.v1';
+const DATA = { id: 'p1' };
+const REPLY_QUEUE = 'amq.gen-own';
+
+interface Sent {
+  content: Buffer;
+  options: { replyTo: string; correlationId: string; messageId: string; headers: Record<string, unknown> };
+}
+
+/** The transport with a fake channel: what it publishes, and a way to hand it replies. */
+async function setup() {
+  const transport = new CommandTransport({ urls: ['amqp://unused'], queue: 'test.commands' }, KEY);
+  const internals = transport as unknown as {
+    responseEmitter: EventEmitter;
+    channel: unknown;
+    publish: (packet: object, callback: (packet: WritePacket) => void) => () => void;
+  };
+  internals.responseEmitter = new EventEmitter();
+  const sent: Sent[] = [];
+  internals.channel = {
+    sendToQueue: (_queue: string, content: Buffer, options: Sent['options']) => {
+      sent.push({ content, options });
+      return Promise.resolve();
+    },
+  };
+  let deliver: (message: ConsumeMessage) => void = () => undefined;
+  await transport.consumeChannel({
+    assertQueue: () => Promise.resolve({ queue: REPLY_QUEUE }),
+    consume: (_queue: string, onMessage: (message: ConsumeMessage) => void) => {
+      deliver = onMessage;
+      return Promise.resolve();
+    },
+  } as unknown as Channel);
+
+  const answers: WritePacket[] = [];
+  const record = new CommandRecord(
+    DATA,
+    {
+      messageId: MESSAGE_ID,
+      headers: {
+        [MessageHeader.TenantId]: TENANT,
+        [MessageHeader.SignedAt]: '1',
+        [MessageHeader.Deadline]: '9',
+      },
+    },
+    {
+      tenantId: TENANT,
+      userId: 'u',
+      messageId: MESSAGE_ID,
+      pattern: PATTERN,
+      signedAt: 1,
+      deadline: '9',
+      data: DATA,
+    },
+  );
+  const cleanup = internals.publish({ pattern: PATTERN, data: record }, (packet) => answers.push(packet));
+  const request = sent[0];
+
+  /** A reply on the reply queue, signed (or not) as given; resolves once the transport has read it. */
+  const reply = async (
+    body: object,
+    { signature, correlationId = request?.options.correlationId } = {} as {
+      signature?: string;
+      correlationId?: string;
+    },
+  ) => {
+    const content = Buffer.from(JSON.stringify(body));
+    const headers = signature === undefined ? {} : { [MessageHeader.Signature]: signature };
+    deliver({ content, fields: {}, properties: { correlationId, headers } } as unknown as ConsumeMessage);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  /** The worker's signature over this reply to this request. */
+  const signed = (body: object, key = KEY, correlationId = request.options.correlationId) =>
+    signReply(key, {
+      tenantId: TENANT,
+      messageId: MESSAGE_ID,
+      correlationId,
+      content: Buffer.from(JSON.stringify(body)),
+    });
+  return { transport, internals, sent, request, answers, cleanup, reply, signed };
+}
+
+const GENUINE = { response: { id: 'p1', name: 'Apollo' }, isDisposed: true };
+const FORGED = { response: { id: 'p1', name: 'Forged' }, isDisposed: true };
+
+describe(CommandTransport.name, () => {
+  it('should sign the command over the reply queue and correlation id it is sent with', async () => {
+    const { request } = await setup();
+    const delivered = {
+      content: request.content,
+      fields: {},
+      properties: request.options,
+    } as unknown as Message;
+    const identity = { tenantId: TENANT, userId: 'u' };
+
+    expect(request.options.replyTo).toBe(REPLY_QUEUE);
+    expect(request.options.correlationId).toEqual(expect.any(String));
+    expect(() => verifiedCommand([KEY], delivered, identity, { pattern: PATTERN, data: DATA })).not.toThrow();
+    const redirected = {
+      ...delivered,
+      properties: { ...request.options, replyTo: 'amq.gen-attacker' },
+    } as Message;
+    expect(() => verifiedCommand([KEY], redirected, identity, { pattern: PATTERN, data: DATA })).toThrow(
+      /signature invalid/,
+    );
+  });
+
+  it('should hand on a reply the worker signed for this request', async () => {
+    const { reply, signed, answers } = await setup();
+
+    await reply(GENUINE, { signature: signed(GENUINE) });
+
+    expect(answers).toEqual([{ err: undefined, response: GENUINE.response, isDisposed: true }]);
+  });
+
+  it.each<[string, (s: Awaited<ReturnType<typeof setup>>) => string | undefined]>([
+    ['unsigned', () => undefined],
+    [
+      'signed with another key',
+      ({ signed }) => signed(FORGED, signingKey('an-attacker-chosen-key-0123456789abcdef')),
+    ],
+    ['whose signature is for another body', ({ signed }) => signed(GENUINE)],
+    ['whose signature is for another request', ({ signed }) => signed(FORGED, KEY, 'another-request')],
+    ['with a junk signature', () => 'v2=AAAA'],
+  ])('should drop a reply %s, and go on waiting for the genuine one', async (_case, signatureOf) => {
+    const setupResult = await setup();
+    const { reply, signed, answers } = setupResult;
+
+    await reply(FORGED, { signature: signatureOf(setupResult) });
+    expect(answers).toEqual([]);
+
+    await reply(GENUINE, { signature: signed(GENUINE) });
+    expect(answers).toEqual([{ err: undefined, response: GENUINE.response, isDisposed: true }]);
+  });
+
+  it('should ignore even a signed reply once the request has stopped waiting', async () => {
+    const { reply, signed, answers, cleanup } = await setup();
+
+    cleanup();
+    await reply(GENUINE, { signature: signed(GENUINE) });
+
+    expect(answers).toEqual([]);
+  });
+
+  it('should send nothing that CommandClient did not build (nothing unsigned leaves)', async () => {
+    const { internals, sent } = await setup();
+    const answers: WritePacket[] = [];
+
+    internals.publish({ pattern: PATTERN, data: DATA }, (packet) => answers.push(packet));
+
+    expect(sent).toHaveLength(1);
+    expect(answers).toEqual([{ err: expect.any(Error) }]);
+  });
+});

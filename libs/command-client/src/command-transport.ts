@@ -1,0 +1,111 @@
+import { Logger } from '@nestjs/common';
+import {
+  ClientRMQ,
+  ReadPacket,
+  RmqOptions,
+  RmqRecord,
+  RmqRecordOptions,
+  WritePacket,
+} from '@nestjs/microservices';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { KeyObject } from 'node:crypto';
+import { MessageHeader, textHeader } from '@app/messaging';
+import { SignedFields, signMessage, verifyReply } from '@app/signing';
+
+/** What CommandClient signs; the reply address and correlation id are the transport's to add. */
+export type CommandFields = Omit<SignedFields, 'replyTo' | 'correlationId'>;
+
+/** A command as CommandClient builds it: not signed yet, as Nest picks its correlation id only as it publishes. */
+export class CommandRecord extends RmqRecord<object> {
+  constructor(
+    data: object,
+    options: RmqRecordOptions,
+    readonly fields: CommandFields,
+  ) {
+    super(data, options);
+  }
+}
+
+/** The request a reply must be signed for. */
+interface AwaitedReply {
+  tenantId: string;
+  messageId: string;
+}
+
+/**
+ * Nest's RMQ client, with each request bound to its reply.
+ * - Signing: Nest picks a request's correlation id inside publish(), after the caller has built the
+ *   message, and passes it to the serializer: there every field is known, and the command is signed
+ *   over its reply address and correlation id too. Only a CommandRecord is sent; anything else fails.
+ * - Reply queue: one of its own, named by the broker and exclusive to this connection (nobody else
+ *   may consume it). Direct reply-to cannot be signed: the broker rewrites `amq.rabbitmq.reply-to`
+ *   on the way to the worker.
+ * - Replies: one is handed on only if the worker signed it for this request (its message id,
+ *   correlation id and tenant, and the reply's bytes). Anything else on the reply queue, which anyone
+ *   who knows its name may publish to, is dropped and logged; the caller waits on for the genuine
+ *   answer or times out (503).
+ */
+export class CommandTransport extends ClientRMQ {
+  private readonly replyLogger = new Logger('Replies');
+  private readonly awaited = new Map<string, AwaitedReply>();
+
+  constructor(
+    options: Required<RmqOptions>['options'],
+    private readonly key: KeyObject,
+  ) {
+    super(options);
+    this.serializer = { serialize: (packet: ReadPacket & { id?: string }) => this.sealed(packet) };
+  }
+
+  protected override publish(message: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const cleanup = super.publish(message, callback);
+    // Nest has set the packet's id (the correlation id) by now.
+    const { id } = message as ReadPacket & { id?: string };
+    return () => {
+      cleanup();
+      if (id !== undefined) this.awaited.delete(id);
+    };
+  }
+
+  override async consumeChannel(channel: Channel): Promise<void> {
+    // On every (re)connect: an exclusive queue goes with its connection. Requests still waiting on
+    // the old one time out (503), as they did when direct reply-to's channel went. Named by the
+    // broker: a name of ours could still be held by a connection the broker has not yet seen die.
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+    this.replyQueue = queue;
+    await channel.consume(queue, (reply) => reply && this.received(reply), { noAck: true });
+  }
+
+  private sealed(packet: ReadPacket & { id?: string }) {
+    const record: unknown = packet.data;
+    if (!(record instanceof CommandRecord) || packet.id === undefined)
+      throw new Error('CommandTransport sends only requests built by CommandClient');
+    const replyTo = this.replyQueue;
+    const correlationId = packet.id;
+    const signature = signMessage(this.key, { ...record.fields, replyTo, correlationId });
+    this.awaited.set(correlationId, { tenantId: record.fields.tenantId, messageId: record.fields.messageId });
+    const options = record.options ?? {};
+    return {
+      pattern: packet.pattern as unknown,
+      id: correlationId,
+      data: record.data,
+      // replyTo set here, not left to Nest's default, so that what is sent is what was signed.
+      options: { ...options, replyTo, headers: { ...options.headers, [MessageHeader.Signature]: signature } },
+    };
+  }
+
+  private received(reply: ConsumeMessage): void {
+    const correlationId: unknown = reply.properties.correlationId;
+    const awaited = typeof correlationId === 'string' ? this.awaited.get(correlationId) : undefined;
+    // A late answer to a request that has given up, or an answer to nobody: no one waits for it.
+    if (typeof correlationId !== 'string' || !awaited) return;
+    const signature = textHeader(reply, MessageHeader.Signature) ?? '';
+    if (!verifyReply([this.key], { ...awaited, correlationId, content: reply.content }, signature)) {
+      this.replyLogger.warn(
+        `Dropped a reply to request ${correlationId} that no worker signed for it; still waiting for one`,
+      );
+      return;
+    }
+    this.responseEmitter.emit(correlationId, reply);
+  }
+}
