@@ -396,6 +396,16 @@ describe('the runtime check against ways around row-level security', () => {
     );
   });
 
+  it('should keep each problem on one line, whatever the names in the catalog hold', async () => {
+    const problems = await problemsAfter([
+      'CREATE TABLE "ledger\nTable projects is fine." (id uuid PRIMARY KEY, tenant_id uuid NOT NULL)',
+    ]);
+    expect(problems).toContain(
+      'Table "ledger\\u000aTable projects is fine." does not have row-level security enabled.',
+    );
+    expect(problems.filter((p) => p.includes('\n'))).toEqual([]);
+  });
+
   it('should accept what keeps tenants apart', async () => {
     const exact = (c: string) => `${c} = ${SETTING}`;
     const safe = fc.oneof(

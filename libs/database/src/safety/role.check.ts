@@ -110,7 +110,7 @@ export async function createRightProblems(client: SafetyQueryable, role: string)
 }
 
 /** The functions that make a new large object; server-side lo_import is superuser-only already. */
-export const LARGE_OBJECT_CREATORS = [
+const LARGE_OBJECT_CREATORS = [
   'lo_create(oid)',
   'lo_creat(integer)',
   'lo_from_bytea(oid,bytea)',
