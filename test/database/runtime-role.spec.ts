@@ -95,9 +95,20 @@ describe('runtime role', () => {
         /Foreign key notes_author_fkey on notes does not pair tenant_id/,
       ],
       [
-        'a table without tenant_id references a tenant table',
-        'CREATE TABLE task_labels (task_id uuid NOT NULL, tenant uuid, FOREIGN KEY (tenant, task_id) REFERENCES tasks (tenant_id, id))',
+        'a table with tenant_id references a tenant table by another column',
+        'CREATE TABLE task_labels (task_id uuid NOT NULL, tenant_id uuid, tenant uuid, FOREIGN KEY (tenant, task_id) REFERENCES tasks (tenant_id, id))',
         /Foreign key task_labels_tenant_task_id_fkey on task_labels does not pair tenant_id/,
+      ],
+      [
+        // Its key to tasks makes it a tenant table whatever its tenant column is called.
+        'a table whose tenant column has another name references a tenant table',
+        'CREATE TABLE task_labels (task_id uuid NOT NULL, tenant uuid, FOREIGN KEY (tenant, task_id) REFERENCES tasks (tenant_id, id))',
+        /Table task_labels does not have row-level security enabled/,
+      ],
+      [
+        'a table without a tenant column references a tenant table',
+        'CREATE TABLE task_labels (task_id uuid NOT NULL, project_id uuid REFERENCES projects (id))',
+        /Foreign key task_labels_project_id_fkey on task_labels does not pair a tenant column with tenant_id of projects/,
       ],
       [
         'a new tenant table lacks RLS',

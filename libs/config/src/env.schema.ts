@@ -168,6 +168,10 @@ export const adminEnvSchema = base
   .extend({
     DATABASE_URL: postgresUrl.default(DEFAULT_DATABASE_URL),
     DATABASE_ADMIN_URL: postgresUrl.default(DEFAULT_DATABASE_ADMIN_URL),
+    // db:migrate's bounds on waiting (defaults in the migrator, which the test setup calls directly):
+    // for another run's migration lock, and for any lock a statement needs (lock_timeout).
+    MIGRATION_LOCK_WAIT_MS: positiveInt.optional(),
+    MIGRATION_LOCK_TIMEOUT_MS: positiveInt.optional(),
   })
   .transform(withJwtSecret);
 export type AdminEnv = z.infer<typeof adminEnvSchema>;

@@ -1,4 +1,5 @@
 import {
+  adminEnvSchema,
   DEFAULT_AMQP_URL,
   DEFAULT_DATABASE_URL,
   DEV_JWT_SECRET,
@@ -173,6 +174,29 @@ describe(parseEnv.name, () => {
     it('should reject a non-postgres DATABASE_URL on one line', () => {
       expect(problems(() => parseEnv(workerEnvSchema, { DATABASE_URL: 'mysql://u:p@db/x' }))).toEqual([
         'DATABASE_URL: must be a postgres:// or postgresql:// URL',
+      ]);
+    });
+  });
+
+  describe('admin schema', () => {
+    it("should leave db:migrate's lock bounds to the migrator's defaults when unset", () => {
+      const env = parseEnv(adminEnvSchema, {});
+      expect([env.MIGRATION_LOCK_WAIT_MS, env.MIGRATION_LOCK_TIMEOUT_MS]).toEqual([undefined, undefined]);
+    });
+
+    it('should coerce the lock bounds and refuse anything but a positive integer', () => {
+      const env = parseEnv(adminEnvSchema, {
+        MIGRATION_LOCK_WAIT_MS: '5000',
+        MIGRATION_LOCK_TIMEOUT_MS: '250',
+      });
+      expect([env.MIGRATION_LOCK_WAIT_MS, env.MIGRATION_LOCK_TIMEOUT_MS]).toEqual([5000, 250]);
+      expect(
+        problems(() =>
+          parseEnv(adminEnvSchema, { MIGRATION_LOCK_WAIT_MS: '0', MIGRATION_LOCK_TIMEOUT_MS: 'soon' }),
+        ),
+      ).toEqual([
+        expect.stringMatching(/^MIGRATION_LOCK_WAIT_MS: /),
+        expect.stringMatching(/^MIGRATION_LOCK_TIMEOUT_MS: /),
       ]);
     });
   });

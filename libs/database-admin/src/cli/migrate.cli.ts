@@ -13,6 +13,8 @@ async function main(): Promise<void> {
     runtimeUrl: env.DATABASE_URL,
     migrationsDir: join(process.cwd(), 'prisma', 'migrations'),
     log: (line) => process.stdout.write(`${line}\n`),
+    lockWaitMs: env.MIGRATION_LOCK_WAIT_MS,
+    lockTimeoutMs: env.MIGRATION_LOCK_TIMEOUT_MS,
   });
   const runtime = new Client({
     connectionString: env.DATABASE_URL,

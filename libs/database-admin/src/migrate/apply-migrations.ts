@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Client, DatabaseError } from 'pg';
+import { Client, DatabaseError, escapeIdentifier } from 'pg';
 import { MigrationFile } from './migration-files';
 import { MigrationError } from './migration.error';
+import { isLockTimeout, lockTimeoutAdvice } from './migration-lock';
 
 // Same DDL as Prisma's, so `prisma migrate status/deploy` reads our history as its own.
 const CREATE_HISTORY_TABLE = `
@@ -22,11 +23,37 @@ interface HistoryRow {
   finished_at: Date | null;
 }
 
+export interface ApplyOptions {
+  log: (line: string) => void;
+  /** The role the migrations run as (SET ROLE), so that it owns what they create. */
+  ownerRole: string;
+  /** Names of the migrations that run as the session's own role instead. */
+  runAsAdmin: ReadonlySet<string>;
+  /** Runs inside an admin migration's transaction, after it: gives the owner what it created. */
+  handOver: () => Promise<void>;
+  /** The lock_timeout set on the session, for the message when a statement exceeds it. */
+  lockTimeoutMs: number;
+}
+
 /** Applies the files not yet in _prisma_migrations, in order; returns their names. */
 export async function applyPending(
   client: Client,
   files: MigrationFile[],
-  log: (line: string) => void,
+  options: ApplyOptions,
+): Promise<string[]> {
+  // The owner runs everything here, history included; an admin migration steps out per transaction.
+  await client.query(`SET ROLE ${escapeIdentifier(options.ownerRole)}`);
+  try {
+    return await applyAsOwner(client, files, options);
+  } finally {
+    await client.query('RESET ROLE').catch(() => undefined);
+  }
+}
+
+async function applyAsOwner(
+  client: Client,
+  files: MigrationFile[],
+  options: ApplyOptions,
 ): Promise<string[]> {
   await client.query(CREATE_HISTORY_TABLE);
   const history = await client.query<HistoryRow>(
@@ -52,24 +79,30 @@ export async function applyPending(
   const applied: string[] = [];
   for (const file of files.filter((f) => !appliedChecksums.has(f.name))) {
     const started = Date.now();
-    await (file.transactional ? applyInTransaction(client, file) : applyWithoutTransaction(client, file));
-    log(`Applied migration ${file.name} (${Date.now() - started} ms)`);
+    await (file.transactional
+      ? applyInTransaction(client, file, options)
+      : applyWithoutTransaction(client, file, options));
+    options.log(`Applied migration ${file.name} (${Date.now() - started} ms)`);
     applied.push(file.name);
   }
   return applied;
 }
 
-/** The migration and its history row commit together or not at all. */
-async function applyInTransaction(client: Client, file: MigrationFile): Promise<void> {
+/** The migration, its history row and (for an admin migration) the handover commit together. */
+async function applyInTransaction(client: Client, file: MigrationFile, options: ApplyOptions): Promise<void> {
+  const asAdmin = options.runAsAdmin.has(file.name);
   try {
     await client.query('BEGIN');
+    // Back to the session's own role until COMMIT, when the owner role returns by itself.
+    if (asAdmin) await client.query('SET LOCAL ROLE NONE');
     const id = await recordStart(client, file);
     await client.query(file.sql);
+    if (asAdmin) await options.handOver();
     await recordFinish(client, id);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw failure(file, error, 'it ran in a transaction, so none of it was applied');
+    throw failure(file, error, 'it ran in a transaction, so none of it was applied', options);
   }
 }
 
@@ -77,7 +110,14 @@ async function applyInTransaction(client: Client, file: MigrationFile): Promise<
  * For statements such as CREATE INDEX CONCURRENTLY. The row is written first so that a failure or
  * a crash half way leaves a visible failed migration instead of being silently retried.
  */
-async function applyWithoutTransaction(client: Client, file: MigrationFile): Promise<void> {
+async function applyWithoutTransaction(
+  client: Client,
+  file: MigrationFile,
+  options: ApplyOptions,
+): Promise<void> {
+  if (options.runAsAdmin.has(file.name)) {
+    throw new MigrationError(`Migration ${file.name} must run as the admin, which needs a transaction.`);
+  }
   const id = await recordStart(client, file);
   try {
     // One simple query; several statements in it would form an implicit transaction and fail.
@@ -91,6 +131,7 @@ async function applyWithoutTransaction(client: Client, file: MigrationFile): Pro
       file,
       error,
       'it ran outside a transaction and is recorded as failed; check what it left behind',
+      options,
     );
   }
   await recordFinish(client, id);
@@ -113,10 +154,16 @@ async function recordFinish(client: Client, id: string): Promise<void> {
   );
 }
 
-function failure(file: MigrationFile, error: unknown, consequence: string): MigrationError {
+function failure(
+  file: MigrationFile,
+  error: unknown,
+  consequence: string,
+  options: ApplyOptions,
+): MigrationError {
   const reason = error instanceof Error ? error.message : String(error);
   const where = error instanceof DatabaseError && error.position ? ` at character ${error.position}` : '';
-  return new MigrationError(`Migration ${file.name} failed${where}: ${reason} (${consequence}).`, {
+  const advice = isLockTimeout(error) ? `; ${lockTimeoutAdvice(options.lockTimeoutMs)}` : '';
+  return new MigrationError(`Migration ${file.name} failed${where}: ${reason} (${consequence})${advice}.`, {
     cause: error,
   });
 }

@@ -1,15 +1,11 @@
-import { Client, DatabaseError, escapeIdentifier, escapeLiteral } from 'pg';
+import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { ConnectionUrlParts } from './connection-url';
 import { MigrationError } from './migration.error';
+import { revokeLargeObjectCreation, revokeUngrantedMemberships } from './runtime-rights';
+import { inRoleTransaction } from './role-transaction';
 
 /** The NOLOGIN group the init migration grants table rights to; login roles only inherit it. */
 export const RUNTIME_GROUP_ROLE = 'tenantry_runtime';
-
-// Roles are cluster-global, so runs against other databases (parallel test runs) can race us on
-// the same pg_authid/pg_auth_members rows; PostgreSQL reports that with these codes. Retrying
-// the whole transaction is safe because every statement in it is idempotent.
-const RACE_CODES = new Set(['40001', '40P01', 'XX000', '23505', '42710']);
-const ATTEMPTS = 6;
 
 interface RoleRow {
   rolsuper: boolean;
@@ -20,25 +16,20 @@ interface RoleRow {
 
 /**
  * Creates the runtime login role if missing and resets it to exactly: LOGIN, no superuser, no
- * BYPASSRLS, member of tenantry_runtime, CONNECT on the database, no direct table rights.
+ * BYPASSRLS, member of tenantry_runtime and of nothing else, CONNECT on the database, no direct
+ * table rights, no large objects.
  */
-export async function ensureRuntimeRole(admin: Client, runtime: ConnectionUrlParts): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await admin.query('BEGIN');
-      await applyRoleRights(admin, runtime);
-      await admin.query('COMMIT');
-      return;
-    } catch (error) {
-      await admin.query('ROLLBACK').catch(() => undefined);
-      const racing = error instanceof DatabaseError && RACE_CODES.has(error.code ?? '');
-      if (!racing || attempt === ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, attempt * 50 + Math.random() * 50));
-    }
-  }
+export async function ensureRuntimeRole(
+  admin: Client,
+  runtime: ConnectionUrlParts,
+  log: (line: string) => void,
+): Promise<void> {
+  // Logged once committed: a retried transaction would otherwise report its revocations twice.
+  const revoked = await inRoleTransaction(admin, () => applyRoleRights(admin, runtime));
+  revoked.forEach(log);
 }
 
-async function applyRoleRights(admin: Client, runtime: ConnectionUrlParts): Promise<void> {
+async function applyRoleRights(admin: Client, runtime: ConnectionUrlParts): Promise<string[]> {
   const role = escapeIdentifier(runtime.user);
   const self = await admin.query<{ name: string; rolsuper: boolean }>(
     'SELECT current_user AS name, rolsuper FROM pg_roles WHERE rolname = current_user',
@@ -83,4 +74,11 @@ async function applyRoleRights(admin: Client, runtime: ConnectionUrlParts): Prom
   await admin.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}`);
   await admin.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${role}`);
   await admin.query(`REVOKE ALL ON SCHEMA public FROM ${role}`);
+  if (adminIsSuperuser) {
+    // Both belong to a superuser (the bootstrap role, pg_database_owner); a non-superuser admin
+    // leaves them, and the safety check that follows says what is left to do.
+    await admin.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+    await revokeLargeObjectCreation(admin, [RUNTIME_GROUP_ROLE, runtime.user]);
+  }
+  return revokeUngrantedMemberships(admin, runtime.user, RUNTIME_GROUP_ROLE);
 }
