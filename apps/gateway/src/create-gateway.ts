@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DEV_JWT_SECRET, GatewayEnv, gatewayEnvSchema, parseEnv } from '@app/config';
+import { EscapingConsoleLogger } from '@app/logging';
 import { declareDeadLetterQueue } from '@app/messaging';
 import { GatewayModule } from './gateway.module';
 import { commandClientOptionsFrom } from './gateway.options';
@@ -23,6 +24,7 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, {
     bufferLogs: false,
+    logger: new EscapingConsoleLogger(),
   });
   const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
   if (config.get('JWT_SECRET', { infer: true }) === DEV_JWT_SECRET) {
