@@ -1,8 +1,8 @@
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AsyncMicroserviceOptions } from '@nestjs/microservices';
-import type { INestMicroservice } from '@nestjs/common';
-import { WorkerEnv } from '@app/config';
+import { Logger, type INestMicroservice } from '@nestjs/common';
+import { developmentKeysWarning, WorkerEnv } from '@app/config';
 import { EscapingConsoleLogger } from '@app/logging';
 import { CommandServer } from '@app/message-pipeline';
 import { commandServerOptions, declareWorkerQueues, queueNames } from '@app/messaging';
@@ -34,5 +34,10 @@ export async function createWorker(): Promise<INestMicroservice> {
       };
     },
   });
+  const config = app.get<ConfigService<WorkerEnv, true>>(ConfigService);
+  const warning = developmentKeysWarning({
+    MESSAGE_SIGNING_KEY: config.get('MESSAGE_SIGNING_KEY', { infer: true }),
+  });
+  if (warning) Logger.warn(warning, 'Config');
   return app;
 }
