@@ -145,6 +145,22 @@ describe(parseEnv.name, () => {
       ).toEqual(['MESSAGE_SIGNING_KEY: must not be the development secret when NODE_ENV=staging']);
     });
 
+    it('should refuse a development key in any secret, the previous signing key included', () => {
+      expect(
+        problems(() =>
+          parseEnv(workerEnvSchema, {
+            ...PRODUCTION,
+            MESSAGE_SIGNING_KEY_PREVIOUS: DEV_MESSAGE_SIGNING_KEY,
+          }),
+        ),
+      ).toEqual([
+        'MESSAGE_SIGNING_KEY_PREVIOUS: must not be the development secret when NODE_ENV=production',
+      ]);
+      expect(
+        problems(() => parseEnv(gatewayEnvSchema, { ...PRODUCTION, JWT_SECRET: DEV_MESSAGE_SIGNING_KEY })),
+      ).toEqual(['JWT_SECRET: must not be the development secret when NODE_ENV=production']);
+    });
+
     it('should start any other NODE_ENV with real keys', () => {
       const env = parseEnv(gatewayEnvSchema, {
         NODE_ENV: 'staging',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 export const DEV_JWT_SECRET = 'tenantry-development-only-secret-do-not-use-in-production';
 export const DEV_MESSAGE_SIGNING_KEY = 'tenantry-development-only-message-key-do-not-use-in-production';
 
+const DEVELOPMENT_KEYS: readonly string[] = [DEV_JWT_SECRET, DEV_MESSAGE_SIGNING_KEY];
 const MIN_SECRET_BYTES = 32;
 
 // Any name is accepted (staging, preview, …); only development and test, or NODE_ENV unset, may run
@@ -22,7 +23,7 @@ export function isDeployed(env: { NODE_ENV: string }): boolean {
 
 /**
  * Secrets fall back to a development value when NODE_ENV is development or test (or unset); with any
- * other NODE_ENV they must be set, hold at least 32 bytes and differ from the development value.
+ * other NODE_ENV they must be set, hold at least 32 bytes and be none of the development keys.
  */
 export function resolveSecret(
   env: { NODE_ENV: string },
@@ -37,7 +38,8 @@ export function resolveSecret(
     if (!rule.optional) issue(`is required when NODE_ENV=${env.NODE_ENV}`);
   } else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
     issue(`must be at least ${MIN_SECRET_BYTES} bytes`);
-  } else if (deployed && secret === rule.devDefault) {
+  } else if (deployed && DEVELOPMENT_KEYS.includes(secret)) {
+    // Any of them, for any secret: a previous signing key set to a public one is as open.
     issue(`must not be the development secret when NODE_ENV=${env.NODE_ENV}`);
   }
   return secret;
