@@ -1,6 +1,8 @@
 // Threat: a forged, replayed-after-expiry or confused token. With an identity provider's JWKS the
 // gateway must accept only RS256/ES256 tokens signed by a published key, for the configured issuer
-// and audience, and reject everything else with 401 before anything reaches the broker.
+// and audience, and reject everything else with 401 before anything reaches the broker. The 401
+// says nothing of the configuration, and tokens naming random kids, which anyone can send, must
+// not keep a real key rotation from being picked up.
 import { createHmac, generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -8,9 +10,13 @@ import { sign, SignOptions } from 'jsonwebtoken';
 import { createTenant } from '../support/database';
 import { useStack } from '../support/stack';
 import { request } from '../support/tenant-session';
+import { waitFor } from '../support/wait-for';
 
 const ISSUER = 'https://id.example.test/';
 const AUDIENCE = 'tenantry-api';
+// Unknown kids cause at most one JWKS fetch per cool-down: short here, 10 s by default.
+const COOLDOWN_MS = 1000;
+const INVALID = { statusCode: 401, message: 'missing or invalid bearer token', error: 'Unauthorized' };
 
 interface SigningKey {
   kid: string;
@@ -29,13 +35,21 @@ function ecKey(kid: string): SigningKey {
   return { kid, privateKey, publicKey, alg: 'ES256' };
 }
 
-/** A tiny identity provider: serves whatever keys are published at the moment. */
+/** A tiny identity provider: serves whatever keys are published at the moment, counting requests. */
 class FakeJwks {
   published: SigningKey[] = [];
+  requests = 0;
+  /** Drops every connection, as a provider that is down or unreachable would. */
+  down = false;
   private server?: Server;
 
   async start(): Promise<string> {
-    this.server = createServer((_req, res) => {
+    this.server = createServer((req, res) => {
+      this.requests++;
+      if (this.down) {
+        req.socket.destroy();
+        return;
+      }
       const keys = this.published.map((k) => ({
         ...k.publicKey.export({ format: 'jwk' }),
         kid: k.kid,
@@ -87,6 +101,7 @@ describe('JWT verification against an identity provider (JWKS)', () => {
     process.env.JWT_JWKS_URI = await jwks.start();
     process.env.JWT_ISSUER = ISSUER;
     process.env.JWT_AUDIENCE = AUDIENCE;
+    process.env.JWT_JWKS_COOLDOWN_MS = String(COOLDOWN_MS);
   });
   const stack = useStack();
 
@@ -120,13 +135,19 @@ describe('JWT verification against an identity provider (JWKS)', () => {
         }),
     ],
     ['a token from an unpublished key', () => token(rsaKey('rsa-1'), { tenantId })],
+    [
+      'a token whose kid is not a string',
+      () =>
+        sign({ tenantId, sub: 'user-1', email: 'e', iss: ISSUER, aud: AUDIENCE }, rsa.privateKey, {
+          algorithm: 'RS256',
+          expiresIn: 300,
+          header: { alg: 'RS256', kid: 42 as unknown as string },
+        }),
+    ],
     ['a token with an unknown kid', () => token(rsaKey('rogue'), { tenantId })],
     ['a token for another issuer', () => token(rsa, { tenantId }, { issuer: 'https://evil.example/' })],
     ['a token for another audience', () => token(rsa, { tenantId }, { audience: 'someone-else' })],
-    ['an expired token', () => token(rsa, { tenantId }, { expiresIn: -600 })],
     ['a token not valid yet', () => token(rsa, { tenantId }, { notBefore: 600 })],
-    ['a token without tenantId', () => token(rsa, {})],
-    ['a token with a non-uuid tenantId', () => token(rsa, { tenantId: "' OR 1=1 --" })],
     [
       'a token with a tampered payload',
       () => {
@@ -144,17 +165,88 @@ describe('JWT verification against an identity provider (JWKS)', () => {
         return `${h}.${forged}.${s}`;
       },
     ],
-  ])('should answer 401 to %s', async (_case, make) => {
+  ])('should answer 401 to %s, with the fixed message only', async (_case, make) => {
     const res = await get(make());
     expect(res.status).toBe(401);
-    expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    // Not the verifier's own text, which names the expected issuer or audience.
+    expect(res.body).toEqual(INVALID);
   });
 
-  it('should follow a key rotation at the identity provider', async () => {
+  it.each([
+    ['an expired token', () => token(rsa, { tenantId }, { expiresIn: -600 }), 'token expired'],
+    ['a token without tenantId', () => token(rsa, {}), 'token has no valid tenantId claim'],
+    [
+      'a token with a non-uuid tenantId',
+      () => token(rsa, { tenantId: "' OR 1=1 --" }),
+      'token has no valid tenantId claim',
+    ],
+    [
+      'a token with a newline in sub',
+      () => token(rsa, { tenantId }, { subject: 'a\nb' }),
+      'token has no valid sub claim',
+    ],
+  ])('should answer 401 to %s, saying which fixed rule it broke', async (_case, make, message) => {
+    const res = await get(make());
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ ...INVALID, message });
+  });
+
+  /** Waits until a token of this key is accepted, and returns how long that took. */
+  async function acceptedWithin(key: SigningKey, timeoutMs: number): Promise<number> {
+    const started = Date.now();
+    await waitFor(
+      async () => (await get(token(key, { tenantId }))).status === 200,
+      timeoutMs,
+      `${key.kid} accepted`,
+    );
+    return Date.now() - started;
+  }
+
+  it('should follow a key rotation at the identity provider within a cool-down', async () => {
     const next = rsaKey('rsa-2');
     expect((await get(token(next, { tenantId }))).status).toBe(401);
     jwks.published = [next, rsa, ec];
-    // jwks-rsa refetches the set when a token names a kid it has not seen (rate-limited).
-    expect((await get(token(next, { tenantId }))).status).toBe(200);
+    // The unknown kid asks for a fetch: at once, or at the end of the cool-down of the last one.
+    expect(await acceptedWithin(next, COOLDOWN_MS + 2000)).toBeLessThanOrEqual(COOLDOWN_MS + 2000);
+  });
+
+  it('should fetch the keys a bounded number of times under a flood of random kids, and still follow a rotation', async () => {
+    const rogue = rsaKey('rogue');
+    const before = jwks.requests;
+    const started = Date.now();
+    let sent = 0;
+    // Three cool-downs' worth of unauthenticated tokens, each naming a kid never seen.
+    while (Date.now() - started < 3 * COOLDOWN_MS) {
+      const batch = Array.from({ length: 25 }, () =>
+        get(token({ ...rogue, kid: randomUUID() }, { tenantId })),
+      );
+      for (const res of await Promise.all(batch)) expect(res.body).toEqual(INVALID);
+      sent += batch.length;
+    }
+    const fetches = jwks.requests - before;
+    // jwks-rsa fetched once per unknown kid, up to 10 a minute: the flood spent them all.
+    expect(fetches).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / COOLDOWN_MS) + 1);
+    expect(sent).toBeGreaterThan(10 * fetches);
+    // Users of a published key are served throughout.
+    expect((await get(token(rsa, { tenantId }))).status).toBe(200);
+
+    const next = rsaKey('rsa-3');
+    jwks.published = [next, rsa, ec];
+    expect(await acceptedWithin(next, COOLDOWN_MS + 2000)).toBeLessThanOrEqual(COOLDOWN_MS + 2000);
+  });
+
+  it('should answer the fixed 401 while the identity provider is down, and serve known keys meanwhile', async () => {
+    jwks.down = true;
+    try {
+      const before = jwks.requests;
+      // Outlast the cool-down, so that the unknown kid makes the gateway try the provider.
+      await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 100));
+      const res = await get(token(rsaKey('rsa-4'), { tenantId }));
+      expect(res).toEqual({ status: 401, body: INVALID });
+      expect(jwks.requests).toBeGreaterThan(before);
+      expect((await get(token(rsa, { tenantId }))).status).toBe(200);
+    } finally {
+      jwks.down = false;
+    }
   });
 });

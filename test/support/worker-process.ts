@@ -158,7 +158,7 @@ function withLog(error: unknown, workers: WorkerProcess[]): unknown {
 let builtChecked = false;
 
 /** Refuses a missing build, or one older than a source file: the test would run yesterday's worker. */
-function assertBuilt(): void {
+export function assertBuilt(): void {
   if (builtChecked) return;
   const built = statSync(MAIN, { throwIfNoEntry: false })?.mtimeMs;
   if (built === undefined) throw new Error(`${MAIN} is missing: run \`npm run build\` first.`);

@@ -2,35 +2,52 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DEV_JWT_SECRET, GatewayEnv, gatewayEnvSchema, parseEnv } from '@app/config';
+import { developmentKeysWarning, GatewayEnv, gatewayEnvSchema, parseEnv } from '@app/config';
+import { EscapingConsoleLogger } from '@app/logging';
 import { declareDeadLetterQueue } from '@app/messaging';
 import { GatewayModule } from './gateway.module';
 import { commandClientOptionsFrom } from './gateway.options';
 
 const IMPORT_ROUTE = '/projects/import';
 
+/**
+ * Fastify's options: the body limit, and the timeouts that close a connection trickling its
+ * request (Fastify turns Node's request timeout off by default). Node checks the headers and
+ * request timeouts every connectionsCheckingInterval (30 s by default): at most a second here, so
+ * such a connection is closed within its timeout plus a second.
+ */
+function fastifyOptions(env: GatewayEnv) {
+  return {
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    requestTimeout: env.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      headersTimeout: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: env.HTTP_REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(1000, env.HTTP_HEADERS_TIMEOUT_MS),
+    },
+  };
+}
+
 /** Builds the gateway, ready to listen; tests call this too. */
 export async function createGateway(): Promise<NestFastifyApplication> {
-  // Fastify takes its body limit at construction, before Nest's config module exists.
-  const { BODY_LIMIT_BYTES: bodyLimit, IMPORT_BODY_LIMIT_BYTES: importLimit } = parseEnv(
-    gatewayEnvSchema,
-    process.env,
-  );
-  const adapter = new FastifyAdapter({ bodyLimit });
+  // Fastify takes these at construction, before Nest's config module exists.
+  const env = parseEnv(gatewayEnvSchema, process.env);
+  const adapter = new FastifyAdapter(fastifyOptions(env));
   // The import route alone takes up to 10,000 items; Fastify sets a route's limit as it is added.
   adapter.getInstance().addHook('onRoute', (route) => {
-    if (route.url === IMPORT_ROUTE) route.bodyLimit = importLimit;
+    if (route.url === IMPORT_ROUTE) route.bodyLimit = env.IMPORT_BODY_LIMIT_BYTES;
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, {
     bufferLogs: false,
+    logger: new EscapingConsoleLogger(),
   });
   const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
-  if (config.get('JWT_SECRET', { infer: true }) === DEV_JWT_SECRET) {
-    Logger.warn(
-      'JWT_SECRET is not set: using the development secret. Never do this in production.',
-      'Config',
-    );
-  }
+  const warning = developmentKeysWarning({
+    JWT_SECRET: config.get('JWT_SECRET', { infer: true }),
+    MESSAGE_SIGNING_KEY: config.get('MESSAGE_SIGNING_KEY', { infer: true }),
+  });
+  if (warning) Logger.warn(warning, 'Config');
   // Best effort: the worker declares it too before it consumes. A gateway started while the broker
   // is down still serves /health (503) and answers 503 rather than refusing to start.
   await declareDeadLetterQueue(commandClientOptionsFrom(config)).catch((err: unknown) =>

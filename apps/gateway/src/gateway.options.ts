@@ -13,6 +13,8 @@ export function authOptionsFrom(config: Config): AuthOptions {
     issuer: config.get('JWT_ISSUER', { infer: true }),
     audience: config.get('JWT_AUDIENCE', { infer: true }),
     clockToleranceS: config.get('JWT_CLOCK_TOLERANCE_S', { infer: true }),
+    jwksCooldownMs: config.get('JWT_JWKS_COOLDOWN_MS', { infer: true }),
+    jwksRefreshMs: config.get('JWT_JWKS_REFRESH_MS', { infer: true }),
   };
 }
 

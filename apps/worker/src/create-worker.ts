@@ -1,8 +1,9 @@
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AsyncMicroserviceOptions } from '@nestjs/microservices';
-import type { INestMicroservice } from '@nestjs/common';
-import { WorkerEnv } from '@app/config';
+import { Logger, type INestMicroservice } from '@nestjs/common';
+import { developmentKeysWarning, WorkerEnv } from '@app/config';
+import { EscapingConsoleLogger } from '@app/logging';
 import { CommandServer } from '@app/message-pipeline';
 import { commandServerOptions, declareWorkerQueues, queueNames } from '@app/messaging';
 import { WorkerModule } from './worker.module';
@@ -11,6 +12,7 @@ import { brokerOptionsFrom } from './worker.options';
 /** Builds the worker, ready to listen; tests call this too. */
 export async function createWorker(): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(WorkerModule, {
+    logger: new EscapingConsoleLogger(),
     inject: [ConfigService],
     useFactory: (config: ConfigService<WorkerEnv, true>) => {
       const broker = brokerOptionsFrom(config);
@@ -32,5 +34,10 @@ export async function createWorker(): Promise<INestMicroservice> {
       };
     },
   });
+  const config = app.get<ConfigService<WorkerEnv, true>>(ConfigService);
+  const warning = developmentKeysWarning({
+    MESSAGE_SIGNING_KEY: config.get('MESSAGE_SIGNING_KEY', { infer: true }),
+  });
+  if (warning) Logger.warn(warning, 'Config');
   return app;
 }

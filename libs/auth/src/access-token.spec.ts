@@ -45,6 +45,17 @@ describe(signAccessToken.name, () => {
     );
   });
 
+  it.each([
+    ['sub', { sub: 'a\nb' }],
+    ['sub', { sub: '' }],
+    ['email', { email: 'e\r\n@x' }],
+    ['email', { email: `${'e'.repeat(320)}@x` }],
+  ])('should refuse a %s the gateway would refuse', (claim, bad) => {
+    const request = { tenantId: TENANT, sub: 's', email: 'e@x', ttl: 60, ...bad };
+
+    expect(() => signAccessToken(request, hs256Key(SECRET))).toThrow(new RegExp(`^${claim} must be`));
+  });
+
   it.each([['tenant-a'], [''], [`${TENANT}x`]])('should refuse the non-uuid tenant %p', (tenantId) => {
     expect(() => signAccessToken({ tenantId, sub: 's', email: 'e@x', ttl: 60 }, hs256Key(SECRET))).toThrow(
       'tenantId must be a uuid',
@@ -61,6 +72,12 @@ describe(readClaims.name, () => {
     expect(readClaims({ ...valid, tenantId: TENANT.toUpperCase() })).toEqual(valid);
   });
 
+  it('should accept claims at their longest, and any printable text', () => {
+    const claims = { ...valid, sub: 's'.repeat(200), email: `${'é'.repeat(318)}@x` };
+    expect(readClaims(claims)).toEqual(claims);
+    expect(readClaims({ ...valid, sub: 'auth0|Zoë 東京 👩‍💻' })).toMatchObject({ sub: 'auth0|Zoë 東京 👩‍💻' });
+  });
+
   it.each([
     ['null', null, 'token payload is not an object'],
     ['a string', 'a.b.c', 'token payload is not an object'],
@@ -73,6 +90,17 @@ describe(readClaims.name, () => {
     ['a missing tenantId', { ...valid, tenantId: undefined }, 'token has no valid tenantId claim'],
     ['a non-uuid tenantId', { ...valid, tenantId: 'acme' }, 'token has no valid tenantId claim'],
     ['a missing exp', { ...valid, exp: undefined }, 'token has no exp claim'],
+    ['a sub with a newline', { ...valid, sub: 'user-1\n[Nest] forged' }, 'token has no valid sub claim'],
+    ['a sub with a carriage return', { ...valid, sub: 'user-1\r' }, 'token has no valid sub claim'],
+    ['a sub with NUL', { ...valid, sub: 'user\u0000-1' }, 'token has no valid sub claim'],
+    ['a sub with ESC', { ...valid, sub: '\u001b[2Juser' }, 'token has no valid sub claim'],
+    ['a sub with a C1 control', { ...valid, sub: 'user\u0085' }, 'token has no valid sub claim'],
+    ['a sub with a bidi override', { ...valid, sub: 'user\u202e1-nimda' }, 'token has no valid sub claim'],
+    ['a sub with a line separator', { ...valid, sub: 'user\u2028' }, 'token has no valid sub claim'],
+    ['a sub with a lone surrogate', { ...valid, sub: 'user\ud800' }, 'token has no valid sub claim'],
+    ['an email with a newline', { ...valid, email: 'ada@example.com\nx' }, 'token has no valid email claim'],
+    ['an email with a tab', { ...valid, email: 'ada@\texample.com' }, 'token has no valid email claim'],
+    ['a numeric email', { ...valid, email: 42 }, 'token has no valid email claim'],
     ['a string exp', { ...valid, exp: '2000000000' }, 'token has no exp claim'],
   ])('should reject %s', (_label, payload, reason) => {
     expect(readClaims(payload)).toBe(reason);

@@ -8,6 +8,10 @@ export interface AuthOptions {
   jwksUri?: string;
   issuer?: string;
   audience?: string;
+  /** With a JWKS: least time between two fetches caused by unknown kids (see JwksKeyStore). */
+  jwksCooldownMs: number;
+  /** With a JWKS: the keys are fetched on this period too. */
+  jwksRefreshMs: number;
   /** Clock skew allowed on exp and nbf, in seconds. */
   clockToleranceS: number;
 }

@@ -1,13 +1,10 @@
 import { z } from 'zod';
+import { DEV_JWT_SECRET, DEV_MESSAGE_SIGNING_KEY, isDeployed, resolveSecret } from './secrets';
 
 // Defaults match a local PostgreSQL/RabbitMQ and docker-compose.yml, so `npm start` works as is.
 export const DEFAULT_DATABASE_URL = 'postgresql://tenantry_app:tenantry_app@127.0.0.1:5432/tenantry';
 export const DEFAULT_DATABASE_ADMIN_URL = 'postgresql://postgres:postgres@127.0.0.1:5432/tenantry';
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-export const DEV_JWT_SECRET = 'tenantry-development-only-secret-do-not-use-in-production';
-export const DEV_MESSAGE_SIGNING_KEY = 'tenantry-development-only-message-key-do-not-use-in-production';
-
-const MIN_SECRET_BYTES = 32;
 
 // One check per URL, so a bad value gives one line, not one per failed rule.
 const urlWithScheme = (scheme: RegExp, message: string) =>
@@ -28,7 +25,11 @@ const queuePrefix = z
   .default('');
 
 const base = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Any name (staging, preview, …): all but development and test are held to production's rules.
+  NODE_ENV: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'may hold only letters, digits, ".", "_" and "-"')
+    .default('development'),
   AMQP_URL: amqpUrl.default(DEFAULT_AMQP_URL),
   QUEUE_PREFIX: queuePrefix,
   // How the queues are declared; every side must agree, and a live queue cannot change (README → Messages).
@@ -42,33 +43,22 @@ const jwt = z.object({
   JWT_SECRET: z.string().optional(),
 });
 
-interface SecretRule {
-  name: string;
-  devDefault?: string;
-  optional?: boolean;
-}
-
 /**
- * Secrets fall back to a development value unless NODE_ENV=production, where they must be set,
- * hold at least 32 bytes and differ from the development value.
+ * Outside development and test, an identity provider must be reached over https (its keys decide
+ * who is who) and its tokens must be for this API: issuer and audience required.
  */
-function resolveSecret(
-  env: Record<string, unknown>,
-  rule: SecretRule,
+function checkIdentityProvider(
+  env: { NODE_ENV: string; JWT_JWKS_URI?: string; JWT_ISSUER?: string; JWT_AUDIENCE?: string },
   ctx: z.RefinementCtx,
-): string | undefined {
-  const production = env.NODE_ENV === 'production';
-  const given = env[rule.name] as string | undefined;
-  const secret = given ?? (production ? undefined : rule.devDefault);
-  const issue = (message: string) => ctx.addIssue({ code: 'custom', path: [rule.name], message });
-  if (secret === undefined) {
-    if (!rule.optional) issue('is required when NODE_ENV=production');
-  } else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
-    issue(`must be at least ${MIN_SECRET_BYTES} bytes`);
-  } else if (production && secret === rule.devDefault) {
-    issue('must not be the development secret in production');
-  }
-  return secret;
+): void {
+  if (env.JWT_JWKS_URI === undefined || !isDeployed(env)) return;
+  const issue = (name: string, message: string) => ctx.addIssue({ code: 'custom', path: [name], message });
+  if (new URL(env.JWT_JWKS_URI).protocol !== 'https:')
+    issue('JWT_JWKS_URI', `must be an https:// URL when NODE_ENV=${env.NODE_ENV}`);
+  if (env.JWT_ISSUER === undefined)
+    issue('JWT_ISSUER', `is required with JWT_JWKS_URI when NODE_ENV=${env.NODE_ENV}`);
+  if (env.JWT_AUDIENCE === undefined)
+    issue('JWT_AUDIENCE', `is required with JWT_JWKS_URI when NODE_ENV=${env.NODE_ENV}`);
 }
 
 function withJwtSecret<T extends z.infer<typeof base> & z.infer<typeof jwt>>(
@@ -102,16 +92,38 @@ export const gatewayEnvSchema = base
     JWT_ISSUER: optionalString,
     JWT_AUDIENCE: optionalString,
     JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(5),
+    // Unknown kids cause at most one JWKS fetch per cool-down; the keys are also fetched on a period.
+    JWT_JWKS_COOLDOWN_MS: positiveInt.default(10_000),
+    JWT_JWKS_REFRESH_MS: positiveInt.default(5 * 60_000),
     MESSAGE_SIGNING_KEY: z.string().optional(),
+    // A connection must deliver its headers, and its whole request, within these, or it is closed
+    // (408): a client trickling bytes cannot hold one for ever. 300 s lets a 32 MiB import through
+    // at 0.9 Mbit/s.
+    HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(300_000),
+    // Idle time before a kept-alive connection is closed; Fastify's default, above the 60 s of
+    // common load balancers so that they, not the gateway, close first.
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(72_000),
   })
-  .transform((env, ctx) => ({
-    ...env,
-    JWT_SECRET: env.JWT_JWKS_URI
-      ? (env.JWT_SECRET ?? '')
-      : (resolveSecret(env, { name: 'JWT_SECRET', devDefault: DEV_JWT_SECRET }, ctx) ?? ''),
-    MESSAGE_SIGNING_KEY:
-      resolveSecret(env, { name: 'MESSAGE_SIGNING_KEY', devDefault: DEV_MESSAGE_SIGNING_KEY }, ctx) ?? '',
-  }));
+  .transform((env, ctx) => {
+    checkIdentityProvider(env, ctx);
+    // Node refuses a headers timeout above the request timeout.
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS',
+      });
+    }
+    return {
+      ...env,
+      JWT_SECRET: env.JWT_JWKS_URI
+        ? (env.JWT_SECRET ?? '')
+        : (resolveSecret(env, { name: 'JWT_SECRET', devDefault: DEV_JWT_SECRET }, ctx) ?? ''),
+      MESSAGE_SIGNING_KEY:
+        resolveSecret(env, { name: 'MESSAGE_SIGNING_KEY', devDefault: DEV_MESSAGE_SIGNING_KEY }, ctx) ?? '',
+    };
+  });
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 
 export const workerEnvSchema = base

@@ -2,12 +2,11 @@ import {
   adminEnvSchema,
   DEFAULT_AMQP_URL,
   DEFAULT_DATABASE_URL,
-  DEV_JWT_SECRET,
-  DEV_MESSAGE_SIGNING_KEY,
   dlqEnvSchema,
   gatewayEnvSchema,
   workerEnvSchema,
 } from './env.schema';
+import { DEV_JWT_SECRET, DEV_MESSAGE_SIGNING_KEY } from './secrets';
 import { InvalidConfigError, parseEnv } from './parse-env';
 
 const PRODUCTION_SECRET = 'a-production-secret-of-at-least-32-bytes!';
@@ -51,7 +50,12 @@ describe(parseEnv.name, () => {
         IMPORT_BODY_LIMIT_BYTES: 32 * 1024 * 1024,
         JWT_SECRET: DEV_JWT_SECRET,
         JWT_CLOCK_TOLERANCE_S: 5,
+        JWT_JWKS_COOLDOWN_MS: 10_000,
+        JWT_JWKS_REFRESH_MS: 300_000,
         MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY,
+        HTTP_HEADERS_TIMEOUT_MS: 10_000,
+        HTTP_REQUEST_TIMEOUT_MS: 300_000,
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
       });
     });
 
@@ -98,13 +102,158 @@ describe(parseEnv.name, () => {
     it('should reject the development secret in production', () => {
       expect(
         problems(() => parseEnv(gatewayEnvSchema, { ...PRODUCTION, JWT_SECRET: DEV_JWT_SECRET })),
-      ).toEqual(['JWT_SECRET: must not be the development secret in production']);
+      ).toEqual(['JWT_SECRET: must not be the development secret when NODE_ENV=production']);
     });
 
     it('should treat an empty JWT_SECRET as unset', () => {
       expect(parseEnv(gatewayEnvSchema, { JWT_SECRET: '' }).JWT_SECRET).toBe(DEV_JWT_SECRET);
       expect(problems(() => parseEnv(gatewayEnvSchema, { ...PRODUCTION, JWT_SECRET: '' }))).toEqual([
         'JWT_SECRET: is required when NODE_ENV=production',
+      ]);
+    });
+  });
+
+  describe('development keys', () => {
+    it.each([['development'], ['test'], [undefined]])(
+      'should let NODE_ENV=%p run on the development keys',
+      (NODE_ENV) => {
+        expect(parseEnv(gatewayEnvSchema, { NODE_ENV })).toMatchObject({
+          JWT_SECRET: DEV_JWT_SECRET,
+          MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY,
+        });
+        expect(parseEnv(workerEnvSchema, { NODE_ENV }).MESSAGE_SIGNING_KEY).toBe(DEV_MESSAGE_SIGNING_KEY);
+      },
+    );
+
+    it.each([['staging'], ['prod'], ['Development'], ['preview-42']])(
+      'should refuse to start with NODE_ENV=%p and no keys, naming each missing one',
+      (NODE_ENV) => {
+        expect(problems(() => parseEnv(gatewayEnvSchema, { NODE_ENV }))).toEqual([
+          `JWT_SECRET: is required when NODE_ENV=${NODE_ENV}`,
+          `MESSAGE_SIGNING_KEY: is required when NODE_ENV=${NODE_ENV}`,
+        ]);
+        expect(problems(() => parseEnv(workerEnvSchema, { NODE_ENV }))).toEqual([
+          `MESSAGE_SIGNING_KEY: is required when NODE_ENV=${NODE_ENV}`,
+        ]);
+      },
+    );
+
+    it('should refuse the development keys themselves outside development and test', () => {
+      expect(
+        problems(() =>
+          parseEnv(workerEnvSchema, { NODE_ENV: 'staging', MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY }),
+        ),
+      ).toEqual(['MESSAGE_SIGNING_KEY: must not be the development secret when NODE_ENV=staging']);
+    });
+
+    it('should refuse a development key in any secret, the previous signing key included', () => {
+      expect(
+        problems(() =>
+          parseEnv(workerEnvSchema, {
+            ...PRODUCTION,
+            MESSAGE_SIGNING_KEY_PREVIOUS: DEV_MESSAGE_SIGNING_KEY,
+          }),
+        ),
+      ).toEqual([
+        'MESSAGE_SIGNING_KEY_PREVIOUS: must not be the development secret when NODE_ENV=production',
+      ]);
+      expect(
+        problems(() => parseEnv(gatewayEnvSchema, { ...PRODUCTION, JWT_SECRET: DEV_MESSAGE_SIGNING_KEY })),
+      ).toEqual(['JWT_SECRET: must not be the development secret when NODE_ENV=production']);
+    });
+
+    it('should start any other NODE_ENV with real keys', () => {
+      const env = parseEnv(gatewayEnvSchema, {
+        NODE_ENV: 'staging',
+        JWT_SECRET: PRODUCTION_SECRET,
+        MESSAGE_SIGNING_KEY: PRODUCTION_MESSAGE_KEY,
+      });
+
+      expect(env).toMatchObject({ NODE_ENV: 'staging', JWT_SECRET: PRODUCTION_SECRET });
+    });
+  });
+
+  describe('identity provider (JWKS)', () => {
+    const JWKS = { JWT_JWKS_URI: 'https://id.example.com/.well-known/jwks.json' };
+    const CHECKED = { JWT_ISSUER: 'https://id.example.com/', JWT_AUDIENCE: 'tenantry-api' };
+
+    it('should accept an https JWKS with issuer and audience in production, and need no JWT_SECRET', () => {
+      const env = parseEnv(gatewayEnvSchema, { ...PRODUCTION, ...JWKS, ...CHECKED });
+
+      expect(env).toMatchObject({ ...JWKS, ...CHECKED, JWT_SECRET: '' });
+    });
+
+    it('should refuse a plain-http JWKS, and one without issuer or audience, in production', () => {
+      expect(
+        problems(() =>
+          parseEnv(gatewayEnvSchema, { ...PRODUCTION, JWT_JWKS_URI: 'http://id.example.com/jwks.json' }),
+        ),
+      ).toEqual([
+        'JWT_JWKS_URI: must be an https:// URL when NODE_ENV=production',
+        'JWT_ISSUER: is required with JWT_JWKS_URI when NODE_ENV=production',
+        'JWT_AUDIENCE: is required with JWT_JWKS_URI when NODE_ENV=production',
+      ]);
+      expect(
+        problems(() =>
+          parseEnv(gatewayEnvSchema, { ...PRODUCTION, ...JWKS, JWT_ISSUER: CHECKED.JWT_ISSUER }),
+        ),
+      ).toEqual(['JWT_AUDIENCE: is required with JWT_JWKS_URI when NODE_ENV=production']);
+    });
+
+    it('should hold any NODE_ENV but development and test to the same rules', () => {
+      expect(
+        problems(() =>
+          parseEnv(gatewayEnvSchema, {
+            NODE_ENV: 'staging',
+            MESSAGE_SIGNING_KEY: PRODUCTION_MESSAGE_KEY,
+            JWT_JWKS_URI: 'http://id.example.com/jwks.json',
+            ...CHECKED,
+          }),
+        ),
+      ).toEqual(['JWT_JWKS_URI: must be an https:// URL when NODE_ENV=staging']);
+    });
+
+    it('should let development use a local http JWKS without issuer or audience', () => {
+      expect(
+        parseEnv(gatewayEnvSchema, { JWT_JWKS_URI: 'http://127.0.0.1:8080/jwks.json' }).JWT_JWKS_URI,
+      ).toBe('http://127.0.0.1:8080/jwks.json');
+    });
+
+    it('should report every problem at once: the identity provider and a missing key', () => {
+      expect(
+        problems(() =>
+          parseEnv(gatewayEnvSchema, { NODE_ENV: 'production', ...JWKS, ...CHECKED, JWT_AUDIENCE: '' }),
+        ),
+      ).toEqual([
+        'JWT_AUDIENCE: is required with JWT_JWKS_URI when NODE_ENV=production',
+        'MESSAGE_SIGNING_KEY: is required when NODE_ENV=production',
+      ]);
+    });
+  });
+
+  describe('HTTP timeouts', () => {
+    it('should read the timeouts from strings', () => {
+      expect(
+        parseEnv(gatewayEnvSchema, {
+          HTTP_HEADERS_TIMEOUT_MS: '500',
+          HTTP_REQUEST_TIMEOUT_MS: '2000',
+          HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
+        }),
+      ).toMatchObject({
+        HTTP_HEADERS_TIMEOUT_MS: 500,
+        HTTP_REQUEST_TIMEOUT_MS: 2000,
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: 1000,
+      });
+    });
+
+    it('should refuse a headers timeout longer than the request timeout, and a zero one', () => {
+      expect(
+        problems(() =>
+          parseEnv(gatewayEnvSchema, { HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' }),
+        ),
+      ).toEqual(['HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS']);
+      expect(problems(() => parseEnv(gatewayEnvSchema, { HTTP_REQUEST_TIMEOUT_MS: '0' }))).toEqual([
+        expect.stringMatching(/^HTTP_REQUEST_TIMEOUT_MS: /),
       ]);
     });
   });
@@ -221,7 +370,7 @@ describe(parseEnv.name, () => {
         problems(() =>
           parseEnv(dlqEnvSchema, { NODE_ENV: 'production', MESSAGE_SIGNING_KEY: DEV_MESSAGE_SIGNING_KEY }),
         ),
-      ).toEqual(['MESSAGE_SIGNING_KEY: must not be the development secret in production']);
+      ).toEqual(['MESSAGE_SIGNING_KEY: must not be the development secret when NODE_ENV=production']);
     });
   });
 
@@ -232,7 +381,7 @@ describe(parseEnv.name, () => {
     ['AMQP_URL', 'http://broker:5672'],
     ['QUEUE_PREFIX', 'tenant queue'],
     ['QUEUE_PREFIX', 'a/b'],
-    ['NODE_ENV', 'prod'],
+    ['NODE_ENV', 'prod uction'],
   ])('should report a bad %s (%p) on exactly one line naming it', (name, value) => {
     expect(problems(() => parseEnv(gatewayEnvSchema, { [name]: value }))).toEqual([
       expect.stringMatching(new RegExp(`^${name}: \\S`)),

@@ -1,6 +1,6 @@
 import { readDeadLetter } from './dead-letter';
 import { age, deadLetterJson, deadLetterTable, table } from './dead-letter.format';
-import { deadCommand, MESSAGE_ID, SIGNED_AT } from './dead-letter.testing';
+import { deadCommand, getMessage, MESSAGE_ID, SIGNED_AT } from './dead-letter.testing';
 
 describe(deadLetterTable.name, () => {
   it('should print a header and one aligned line per dead letter', () => {
@@ -13,6 +13,26 @@ describe(deadLetterTable.name, () => {
         `^${MESSAGE_ID}  projects\\.create\\.v1 .* u-1 .* deadline passed  - +2023-11-14T22:13:20\\.000Z \\(1m ago\\)$`,
       ),
     );
+  });
+
+  it('should print a forged pattern, user and reason on the letter’s own line, escaped', () => {
+    const forged = '\n[Nest] 1  - LOG forged\u2028\u202e';
+    const letter = readDeadLetter(
+      getMessage(JSON.stringify({ pattern: `p${forged}`, data: { name: forged } }), {
+        'x-user-id': `u${forged}`,
+        'x-dead-letter-reason': `r${forged}`,
+      }),
+    );
+
+    const lines = [...deadLetterTable([letter]), deadLetterJson(letter)];
+
+    expect(lines.every((line) => !/[\n\u2028\u202e]/.test(line))).toBe(true);
+    expect(lines[1]).toContain('p\\n[Nest] 1  - LOG forged\\u2028\\u202e');
+    expect(JSON.parse(lines[2])).toMatchObject({
+      pattern: `p${forged}`,
+      userId: `u${forged}`,
+      data: { name: forged },
+    });
   });
 
   it('should put the payload in the JSON line', () => {

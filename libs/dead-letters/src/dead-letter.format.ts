@@ -1,3 +1,4 @@
+import { printable } from '@app/logging';
 import type { DeadLetter } from './dead-letter';
 
 const COLUMNS = ['MESSAGE ID', 'PATTERN', 'TENANT', 'USER', 'REASON', 'ATTEMPTS', 'SIGNED AT'];
@@ -7,8 +8,10 @@ export function deadLetterTable(letters: readonly DeadLetter[], now = Date.now()
   return table([COLUMNS, ...letters.map((letter) => deadLetterRow(letter, now))]);
 }
 
+// Every field but the age comes from the message, which anyone who may publish can write: escaped,
+// so that a newline in a pattern or a header cannot print a forged row.
 function deadLetterRow(letter: DeadLetter, now: number): string[] {
-  return [
+  const cells = [
     letter.messageId ?? '-',
     letter.packet?.pattern ?? '-',
     letter.tenantId ?? '-',
@@ -19,11 +22,19 @@ function deadLetterRow(letter: DeadLetter, now: number): string[] {
       ? '-'
       : `${new Date(letter.signedAt).toISOString()} (${age(now - letter.signedAt)} ago)`,
   ];
+  return cells.map(printable);
 }
 
-/** One dead letter as a JSON line, the payload included. */
+/**
+ * One dead letter as a JSON line, the payload included. printable() escapes what JSON.stringify
+ * leaves raw (C1 controls, line separators, bidi controls) as \uXXXX: still the same JSON.
+ */
 export function deadLetterJson(letter: DeadLetter, now = Date.now()): string {
-  return JSON.stringify({
+  return printable(JSON.stringify(deadLetterRecord(letter, now)));
+}
+
+function deadLetterRecord(letter: DeadLetter, now: number) {
+  return {
     messageId: letter.messageId ?? null,
     pattern: letter.packet?.pattern ?? null,
     tenantId: letter.tenantId ?? null,
@@ -34,7 +45,7 @@ export function deadLetterJson(letter: DeadLetter, now = Date.now()): string {
     ageMs: letter.signedAt === undefined ? null : now - letter.signedAt,
     sourceQueue: letter.sourceQueue ?? null,
     data: letter.packet?.data ?? null,
-  });
+  };
 }
 
 /** A duration in its largest whole unit: 45s, 12m, 3h, 2d. */

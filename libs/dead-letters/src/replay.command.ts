@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { printable } from '@app/logging';
 import { RejectedMessageError } from '@app/messaging';
 import type { DeadLetter } from './dead-letter';
 import { matchesFilter } from './dead-letter.filter';
@@ -31,7 +32,8 @@ export async function replayDeadLetters(
   await forEachInFlight(held, REPLAYS_IN_FLIGHT, async (one) => {
     const outcome = await replayOne(queue, replies, options, one, clock());
     counts.set(outcome.kind, (counts.get(outcome.kind) ?? 0) + 1);
-    print(json ? outcomeJson(one.letter, outcome) : outcomeLine(one.letter, outcome));
+    // Escaped: the letter's fields and a refusal's text come from the broker, not from us.
+    print(printable(json ? outcomeJson(one.letter, outcome) : outcomeLine(one.letter, outcome)));
   });
   const count = (kind: ReplayOutcome['kind']) => counts.get(kind) ?? 0;
   if (!json) {

@@ -1,0 +1,2 @@
+export { isPrintable, printable } from './printable';
+export { EscapingConsoleLogger, escapeStack } from './escaping-console.logger';
