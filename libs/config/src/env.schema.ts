@@ -8,6 +8,10 @@ export const DEV_JWT_SECRET = 'tenantry-development-only-secret-do-not-use-in-pr
 export const DEV_MESSAGE_SIGNING_KEY = 'tenantry-development-only-message-key-do-not-use-in-production';
 
 const MIN_SECRET_BYTES = 32;
+const MiB = 1024 * 1024;
+const IMPORT_BODY_LIMIT_DEFAULT = 32 * MiB;
+/** Room around a command's body in its message: Nest's packet (pattern, id) and JSON punctuation. */
+const MESSAGE_ENVELOPE_BYTES = 4096;
 
 // One check per URL, so a bad value gives one line, not one per failed rule.
 const urlWithScheme = (scheme: RegExp, message: string) =>
@@ -30,8 +34,48 @@ const base = z.object({
   QUEUE_TYPE: z.enum(['classic', 'quorum']).default('classic'),
   QUEUE_DELIVERY_LIMIT: positiveInt.default(20),
   DLQ_MAX_LENGTH: positiveInt.default(100_000),
+  DLQ_MAX_BYTES: positiveInt.default(1024 * MiB),
   DLQ_MESSAGE_TTL_HOURS: positiveInt.default(14 * 24),
+  // Largest message a worker parses; a larger one is dead-lettered unread. It must hold the largest
+  // command the gateway sends: an import of IMPORT_BODY_LIMIT_BYTES, with room for its envelope.
+  MESSAGE_MAX_BYTES: positiveInt.default(IMPORT_BODY_LIMIT_DEFAULT + MiB),
+  // Bounds of the command and jobs queues and of each retry queue; a full one refuses publishes.
+  QUEUE_MAX_LENGTH: positiveInt.default(100_000),
+  QUEUE_MAX_BYTES: positiveInt.default(256 * MiB),
 });
+
+/**
+ * A queue smaller than one message could never take the largest command (or keep it as a dead
+ * letter): refused at start rather than found out by a caller.
+ */
+function checkQueueBounds(env: z.infer<typeof base>, ctx: z.RefinementCtx): void {
+  for (const name of ['QUEUE_MAX_BYTES', 'DLQ_MAX_BYTES'] as const) {
+    if (env[name] < env.MESSAGE_MAX_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `must be at least MESSAGE_MAX_BYTES (${env.MESSAGE_MAX_BYTES})`,
+      });
+    }
+  }
+}
+
+/** Every body the gateway takes must fit in a message the workers will parse. */
+function checkBodiesFit(
+  env: z.infer<typeof base> & { BODY_LIMIT_BYTES: number; IMPORT_BODY_LIMIT_BYTES: number },
+  ctx: z.RefinementCtx,
+): void {
+  const room = env.MESSAGE_MAX_BYTES - MESSAGE_ENVELOPE_BYTES;
+  for (const name of ['BODY_LIMIT_BYTES', 'IMPORT_BODY_LIMIT_BYTES'] as const) {
+    if (env[name] > room) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `must leave ${MESSAGE_ENVELOPE_BYTES} bytes of MESSAGE_MAX_BYTES (${env.MESSAGE_MAX_BYTES}) for the message envelope: at most ${room}`,
+      });
+    }
+  }
+}
 
 const jwt = z.object({
   JWT_SECRET: z.string().optional(),
@@ -88,7 +132,7 @@ export const gatewayEnvSchema = base
     RPC_MAX_IN_FLIGHT: positiveInt.default(1024),
     BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
     // POST /projects/import: room for 10,000 items with a full description and a few tasks each.
-    IMPORT_BODY_LIMIT_BYTES: positiveInt.default(32 * 1024 * 1024),
+    IMPORT_BODY_LIMIT_BYTES: positiveInt.default(IMPORT_BODY_LIMIT_DEFAULT),
     // With a JWKS endpoint, tokens are RS256/ES256 from an identity provider and JWT_SECRET is unused.
     JWT_JWKS_URI: z
       .string()
@@ -98,6 +142,10 @@ export const gatewayEnvSchema = base
     JWT_AUDIENCE: optionalString,
     JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(5),
     MESSAGE_SIGNING_KEY: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    checkQueueBounds(env, ctx);
+    checkBodiesFit(env, ctx);
   })
   .transform((env, ctx) => ({
     ...env,
@@ -140,6 +188,7 @@ export const workerEnvSchema = base
     // On SIGTERM, how long the worker waits for the messages in hand after it stops consuming.
     WORKER_DRAIN_MS: positiveInt.default(10_000),
   })
+  .superRefine(checkQueueBounds)
   .transform((env, ctx) => ({
     ...env,
     MESSAGE_SIGNING_KEY:

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { OutgoingResponse, RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import { refusedUnread } from './arrival-check';
 import { inFlight } from './in-flight';
 import { intake } from './intake';
 import { PendingReplies } from './pending-replies';
@@ -14,6 +15,10 @@ export interface CommandServerOptions {
   declareQueues: (channel: Channel) => Promise<void>;
   /** Queues consumed besides Nest's own, each on its own channel with its own prefetch. */
   moreQueues?: Array<{ queue: string; prefetch: number }>;
+  /** Larger deliveries are dead-lettered unread, before Nest parses them. */
+  maxMessageBytes: number;
+  /** Where those go. */
+  deadLetterQueue: string;
 }
 
 /**
@@ -23,6 +28,8 @@ export interface CommandServerOptions {
  *   closes: either way the worker would sit idle for good. Each QueueConsumer re-declares and
  *   re-subscribes; a lost channel forces a reconnect.
  * - More than one queue: background jobs have a queue and a prefetch of their own.
+ * - Size: a delivery over MESSAGE_MAX_BYTES (or nested too deep) is dead-lettered unread; Nest
+ *   would JSON.parse any body it is handed, however large, on a worker whose heap is capped.
  * - Pausing: while the intake is closed (the database is unreachable) it holds no consumer.
  * - Shutdown: it cancels its consumers first, lets the pipeline settle what it holds (bounded by
  *   drainMs), then closes; what it could not finish goes back to the queue unacked.
@@ -45,8 +52,12 @@ export class CommandServer extends ServerRMQ {
   ) {
     super(options);
     const events = {
-      message: (message: ConsumeMessage, channel: Channel) =>
-        void this.handleMessage(message, channel).catch((err: Error) => this.handleError(String(err))),
+      message: (message: ConsumeMessage, channel: Channel) => {
+        // Before Nest parses the body: what is too large or nests too deep never reaches JSON.parse.
+        const unread = { maxBytes: settings.maxMessageBytes, deadLetterQueue: settings.deadLetterQueue };
+        if (refusedUnread(message, channel, unread)) return;
+        void this.handleMessage(message, channel).catch((err: Error) => this.handleError(String(err)));
+      },
       lost: (why: string) => this.lost(why),
     };
     const queues = [

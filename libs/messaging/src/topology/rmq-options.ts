@@ -1,7 +1,9 @@
-import { RmqOptions, Transport } from '@nestjs/microservices';
+import type { Type } from '@nestjs/common';
+import { ClientProxy, CustomClientOptions, RmqOptions, Transport } from '@nestjs/microservices';
 import type { BrokerOptions } from './declare-queues';
 import { commandQueueOptions } from './queue-arguments';
 import { queueNames } from './queues';
+import { SizeBoundedClientOptions, SizeBoundedClientRMQ } from './size-bounded-client';
 
 // Both sides assert the command queue, with the one declaration in queue-arguments.ts.
 function commandQueue(broker: BrokerOptions) {
@@ -22,10 +24,16 @@ export function commandServerOptions(
   };
 }
 
-/** Gateway side: persistent messages (Nest defaults to transient ones). */
-export function commandClientOptions(broker: BrokerOptions): RmqOptions {
-  return {
-    transport: Transport.RMQ,
-    options: { ...commandQueue(broker), persistent: true },
+/**
+ * Gateway side: persistent messages (Nest defaults to transient ones), none larger than the workers
+ * parse.
+ */
+export function commandClientOptions(broker: BrokerOptions): CustomClientOptions {
+  const options: SizeBoundedClientOptions = {
+    ...commandQueue(broker),
+    persistent: true,
+    maxMessageBytes: broker.queues.maxMessageBytes,
   };
+  // Nest types ClientProxyFactory's customClass with a string status, which ClientRMQ narrows.
+  return { customClass: SizeBoundedClientRMQ as unknown as Type<ClientProxy>, options };
 }
