@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { Delivery } from './delivery';
+import { inFlight } from './in-flight';
 
 const DLQ = 'test.commands.dlq';
 
@@ -162,6 +163,27 @@ describe(Delivery.name, () => {
       });
       expect(sendToQueue.mock.calls[1][2]).not.toHaveProperty('expiration');
       expect(ack).toHaveBeenCalledTimes(1);
+    });
+
+    it('should hold the worker’s shutdown until the broker answers, and not when the channel is closed', () => {
+      const answers: Array<(err: unknown) => void> = [];
+      const { ack, nack } = fakeChannel();
+      const sendToQueue = jest.fn((...args: unknown[]) => answers.push(args[3] as (err: unknown) => void));
+      const channel = { ack, nack, sendToQueue, waitForConfirms: jest.fn() } as unknown as Channel;
+
+      new Delivery(channel, message, DLQ).deadLetter('signature invalid');
+      expect(inFlight.size).toBe(1);
+      answers[0](null);
+      expect(inFlight.size).toBe(0);
+
+      const closed = {
+        ...channel,
+        sendToQueue: jest.fn(() => {
+          throw new Error('Channel closed');
+        }),
+      };
+      new Delivery(closed, message, DLQ).deadLetter('signature invalid');
+      expect(inFlight.size).toBe(0);
     });
 
     it('should reject the original to its queue’s own dead-lettering when the dead-letter queue refuses', () => {

@@ -99,14 +99,18 @@ export class Delivery {
         this.channel.ack(this.message);
         return;
       }
-      // Held until the broker answers, so that a shutdown waits for it.
-      inFlight.enter();
       this.channel.sendToQueue(queue, content, options, (err: unknown) => {
         inFlight.leave();
-        if (err) Delivery.logger.warn(`${queue} refused message ${String(properties.messageId)}`);
+        if (err) {
+          const why = err instanceof Error ? err.message : 'refused';
+          Delivery.logger.warn(`${queue} did not take message ${String(properties.messageId)}: ${why}`);
+        }
         // A channel that closed meanwhile (also reported as an error) throws here: see onChannel.
         this.onChannel(() => (err ? refused() : this.channel.ack(this.message)));
       });
+      // Held until the broker answers, so that a shutdown waits for it. After the publish: one that
+      // throws (a closed channel) leaves nothing pending.
+      inFlight.enter();
     });
   }
 
