@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { OutgoingResponse, RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
+import { MessageHandler, OutgoingResponse, RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import { refusedUnread } from './arrival-check';
@@ -7,6 +7,7 @@ import { inFlight } from './in-flight';
 import { intake } from './intake';
 import { PendingReplies } from './pending-replies';
 import { QueueConsumer } from './queue-consumer';
+import { unknownPattern } from './unknown-pattern';
 
 export interface CommandServerOptions {
   /** How long a shutdown waits for the messages in hand before closing anyway. */
@@ -30,6 +31,7 @@ export interface CommandServerOptions {
  * - More than one queue: background jobs have a queue and a prefetch of their own.
  * - Size: a delivery over MESSAGE_MAX_BYTES (or nested too deep) is dead-lettered unread; Nest
  *   would JSON.parse any body it is handed, however large, on a worker whose heap is capped.
+ * - Unknown patterns: rejected on the channel they came on, not Nest's own.
  * - Pausing: while the intake is closed (the database is unreachable) it holds no consumer.
  * - Shutdown: it cancels its consumers first, lets the pipeline settle what it holds (bounded by
  *   drainMs), then closes; what it could not finish goes back to the queue unacked.
@@ -88,6 +90,11 @@ export class CommandServer extends ServerRMQ {
     }
     await own.attach(channel);
     callback();
+  }
+
+  /** Never none: Nest would reject a message without a handler on the wrong channel (see unknownPattern). */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return super.getHandlerByPattern(pattern) ?? unknownPattern;
   }
 
   override async close(): Promise<void> {
