@@ -34,6 +34,7 @@ describe(DomainErrorFilter.name, () => {
     [ErrorCode.Conflict, HttpStatus.CONFLICT, 'Conflict'],
     [ErrorCode.InvalidInput, HttpStatus.BAD_REQUEST, 'Bad Request'],
     [ErrorCode.TenantForbidden, HttpStatus.FORBIDDEN, 'Forbidden'],
+    [ErrorCode.PayloadTooLarge, HttpStatus.PAYLOAD_TOO_LARGE, 'Payload Too Large'],
     [ErrorCode.Unavailable, HttpStatus.SERVICE_UNAVAILABLE, 'Service Unavailable'],
     [ErrorCode.Internal, HttpStatus.INTERNAL_SERVER_ERROR, 'Internal Server Error'],
   ])('should map %s to %i with the Nest error body', (code, statusCode, reason) => {

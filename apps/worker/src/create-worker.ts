@@ -19,6 +19,8 @@ export async function createWorker(): Promise<INestMicroservice> {
       return {
         strategy: new CommandServer(commandServerOptions(broker).options, {
           drainMs: config.get('WORKER_DRAIN_MS', { infer: true }),
+          maxMessageBytes: broker.queues.maxMessageBytes,
+          deadLetterQueue: queueNames(broker.queuePrefix).deadLetter,
           // Before consuming, on every (re)connect: until the dead-letter queue and the retry ladder
           // exist, what is dead-lettered or retried is lost.
           declareQueues: (channel) => declareWorkerQueues(channel, broker),

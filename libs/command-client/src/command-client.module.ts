@@ -25,7 +25,7 @@ import { IdempotencyKeyInterceptor } from './idempotency-key.interceptor';
       provide: COMMAND_TRANSPORT,
       inject: [COMMAND_CLIENT_OPTIONS, MESSAGE_SIGNING_KEY],
       useFactory: (options: CommandClientOptions, key: KeyObject) =>
-        new CommandTransport(commandClientOptions(options).options ?? {}, key),
+        new CommandTransport(commandClientOptions(options), key),
     },
     CommandClient,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyKeyInterceptor },

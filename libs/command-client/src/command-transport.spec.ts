@@ -19,7 +19,7 @@ interface Sent {
 
 /** The transport with a fake channel: what it publishes, and a way to hand it replies. */
 async function setup() {
-  const transport = new CommandTransport({ urls: ['amqp://unused'], queue: 'test.commands' }, KEY);
+  const transport = new CommandTransport({ urls: ['amqp://unused'], queue: 'test.commands', maxMessageBytes: 1024 * 1024 }, KEY);
   const internals = transport as unknown as {
     responseEmitter: EventEmitter;
     channel: unknown;

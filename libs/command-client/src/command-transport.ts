@@ -1,15 +1,13 @@
 import { Logger } from '@nestjs/common';
 import {
-  ClientRMQ,
   ReadPacket,
-  RmqOptions,
   RmqRecord,
   RmqRecordOptions,
   WritePacket,
 } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { KeyObject } from 'node:crypto';
-import { MessageHeader, textHeader } from '@app/messaging';
+import { MessageHeader, SizeBoundedClientOptions, SizeBoundedClientRMQ, textHeader } from '@app/messaging';
 import { SignedFields, signMessage, verifyReply } from '@app/signing';
 
 /** What CommandClient signs; the reply address and correlation id are the transport's to add. */
@@ -33,7 +31,8 @@ interface AwaitedReply {
 }
 
 /**
- * Nest's RMQ client, with each request bound to its reply.
+ * Nest's RMQ client (refusing a command larger than the workers parse: SizeBoundedClientRMQ), with
+ * each request bound to its reply.
  * - Signing: Nest picks a request's correlation id inside publish(), after the caller has built the
  *   message, and passes it to the serializer: there every field is known, and the command is signed
  *   over its reply address and correlation id too. Only a CommandRecord is sent; anything else fails.
@@ -45,12 +44,12 @@ interface AwaitedReply {
  *   who knows its name may publish to, is dropped and logged; the caller waits on for the genuine
  *   answer or times out (503).
  */
-export class CommandTransport extends ClientRMQ {
+export class CommandTransport extends SizeBoundedClientRMQ {
   private readonly replyLogger = new Logger('Replies');
   private readonly awaited = new Map<string, AwaitedReply>();
 
   constructor(
-    options: Required<RmqOptions>['options'],
+    options: SizeBoundedClientOptions,
     private readonly key: KeyObject,
   ) {
     super(options);

@@ -5,6 +5,10 @@ import { DEV_JWT_SECRET, DEV_MESSAGE_SIGNING_KEY, isDeployed, resolveSecret } fr
 export const DEFAULT_DATABASE_URL = 'postgresql://tenantry_app:tenantry_app@127.0.0.1:5432/tenantry';
 export const DEFAULT_DATABASE_ADMIN_URL = 'postgresql://postgres:postgres@127.0.0.1:5432/tenantry';
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+const MiB = 1024 * 1024;
+const IMPORT_BODY_LIMIT_DEFAULT = 32 * MiB;
+/** Room around a command's body in its message: Nest's packet (pattern, id) and JSON punctuation. */
+const MESSAGE_ENVELOPE_BYTES = 4096;
 
 // One check per URL, so a bad value gives one line, not one per failed rule.
 const urlWithScheme = (scheme: RegExp, message: string) =>
@@ -36,8 +40,48 @@ const base = z.object({
   QUEUE_TYPE: z.enum(['classic', 'quorum']).default('classic'),
   QUEUE_DELIVERY_LIMIT: positiveInt.default(20),
   DLQ_MAX_LENGTH: positiveInt.default(100_000),
+  DLQ_MAX_BYTES: positiveInt.default(1024 * MiB),
   DLQ_MESSAGE_TTL_HOURS: positiveInt.default(14 * 24),
+  // Largest message a worker parses; a larger one is dead-lettered unread. It must hold the largest
+  // command the gateway sends: an import of IMPORT_BODY_LIMIT_BYTES, with room for its envelope.
+  MESSAGE_MAX_BYTES: positiveInt.default(IMPORT_BODY_LIMIT_DEFAULT + MiB),
+  // Bounds of the command and jobs queues and of each retry queue; a full one refuses publishes.
+  QUEUE_MAX_LENGTH: positiveInt.default(100_000),
+  QUEUE_MAX_BYTES: positiveInt.default(256 * MiB),
 });
+
+/**
+ * A queue smaller than one message could never take the largest command (or keep it as a dead
+ * letter): refused at start rather than found out by a caller.
+ */
+function checkQueueBounds(env: z.infer<typeof base>, ctx: z.RefinementCtx): void {
+  for (const name of ['QUEUE_MAX_BYTES', 'DLQ_MAX_BYTES'] as const) {
+    if (env[name] < env.MESSAGE_MAX_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `must be at least MESSAGE_MAX_BYTES (${env.MESSAGE_MAX_BYTES})`,
+      });
+    }
+  }
+}
+
+/** Every body the gateway takes must fit in a message the workers will parse. */
+function checkBodiesFit(
+  env: z.infer<typeof base> & { BODY_LIMIT_BYTES: number; IMPORT_BODY_LIMIT_BYTES: number },
+  ctx: z.RefinementCtx,
+): void {
+  const room = env.MESSAGE_MAX_BYTES - MESSAGE_ENVELOPE_BYTES;
+  for (const name of ['BODY_LIMIT_BYTES', 'IMPORT_BODY_LIMIT_BYTES'] as const) {
+    if (env[name] > room) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `must leave ${MESSAGE_ENVELOPE_BYTES} bytes of MESSAGE_MAX_BYTES (${env.MESSAGE_MAX_BYTES}) for the message envelope: at most ${room}`,
+      });
+    }
+  }
+}
 
 const jwt = z.object({
   JWT_SECRET: z.string().optional(),
@@ -83,7 +127,7 @@ export const gatewayEnvSchema = base
     RPC_MAX_IN_FLIGHT: positiveInt.default(1024),
     BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
     // POST /projects/import: room for 10,000 items with a full description and a few tasks each.
-    IMPORT_BODY_LIMIT_BYTES: positiveInt.default(32 * 1024 * 1024),
+    IMPORT_BODY_LIMIT_BYTES: positiveInt.default(IMPORT_BODY_LIMIT_DEFAULT),
     // With a JWKS endpoint, tokens are RS256/ES256 from an identity provider and JWT_SECRET is unused.
     JWT_JWKS_URI: z
       .string()
@@ -104,6 +148,10 @@ export const gatewayEnvSchema = base
     // Idle time before a kept-alive connection is closed; Fastify's default, above the 60 s of
     // common load balancers so that they, not the gateway, close first.
     HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(72_000),
+  })
+  .superRefine((env, ctx) => {
+    checkQueueBounds(env, ctx);
+    checkBodiesFit(env, ctx);
   })
   .transform((env, ctx) => {
     checkIdentityProvider(env, ctx);
@@ -163,6 +211,7 @@ export const workerEnvSchema = base
     // On SIGTERM, how long the worker waits for the messages in hand after it stops consuming.
     WORKER_DRAIN_MS: positiveInt.default(10_000),
   })
+  .superRefine(checkQueueBounds)
   .transform((env, ctx) => ({
     ...env,
     MESSAGE_SIGNING_KEY:

@@ -27,11 +27,16 @@ function problems(run: () => unknown): string[] {
   throw new Error('expected InvalidConfigError, but parsing succeeded');
 }
 
+const MiB = 1024 * 1024;
 const QUEUE_DEFAULTS = {
   QUEUE_TYPE: 'classic',
   QUEUE_DELIVERY_LIMIT: 20,
   DLQ_MAX_LENGTH: 100_000,
+  DLQ_MAX_BYTES: 1024 * MiB,
   DLQ_MESSAGE_TTL_HOURS: 14 * 24,
+  MESSAGE_MAX_BYTES: 33 * MiB,
+  QUEUE_MAX_LENGTH: 100_000,
+  QUEUE_MAX_BYTES: 256 * MiB,
 };
 
 describe(parseEnv.name, () => {
@@ -63,6 +68,30 @@ describe(parseEnv.name, () => {
       expect(problems(() => parseEnv(gatewayEnvSchema, { QUEUE_TYPE: 'stream' }))).toEqual([
         'QUEUE_TYPE: Invalid option: expected one of "classic"|"quorum"',
       ]);
+    });
+
+    it('should refuse to start when a body it accepts could not fit in a message the workers take', () => {
+      expect(
+        problems(() =>
+          parseEnv(gatewayEnvSchema, {
+            MESSAGE_MAX_BYTES: String(8 * MiB),
+            QUEUE_MAX_BYTES: String(8 * MiB),
+          }),
+        ),
+      ).toEqual([
+        `IMPORT_BODY_LIMIT_BYTES: must leave 4096 bytes of MESSAGE_MAX_BYTES (${8 * MiB}) for the message envelope: at most ${8 * MiB - 4096}`,
+      ]);
+      expect(
+        problems(() =>
+          parseEnv(gatewayEnvSchema, { MESSAGE_MAX_BYTES: '65536', IMPORT_BODY_LIMIT_BYTES: '1024' }),
+        ),
+      ).toEqual([
+        'BODY_LIMIT_BYTES: must leave 4096 bytes of MESSAGE_MAX_BYTES (65536) for the message envelope: at most 61440',
+      ]);
+      expect(
+        parseEnv(gatewayEnvSchema, { IMPORT_BODY_LIMIT_BYTES: String(33 * MiB - 4096) })
+          .IMPORT_BODY_LIMIT_BYTES,
+      ).toBe(33 * MiB - 4096);
     });
 
     it('should coerce numeric variables from strings', () => {
@@ -297,6 +326,22 @@ describe(parseEnv.name, () => {
       expect(problems(() => parseEnv(workerEnvSchema, { MESSAGE_SIGNING_KEY_PREVIOUS: 'short' }))).toEqual([
         'MESSAGE_SIGNING_KEY_PREVIOUS: must be at least 32 bytes',
       ]);
+    });
+
+    it('should refuse queues too small to hold the largest message', () => {
+      expect(
+        problems(() => parseEnv(workerEnvSchema, { QUEUE_MAX_BYTES: '1000', DLQ_MAX_BYTES: '2000' })),
+      ).toEqual([
+        `QUEUE_MAX_BYTES: must be at least MESSAGE_MAX_BYTES (${33 * MiB})`,
+        `DLQ_MAX_BYTES: must be at least MESSAGE_MAX_BYTES (${33 * MiB})`,
+      ]);
+      expect(
+        parseEnv(workerEnvSchema, {
+          MESSAGE_MAX_BYTES: '1000',
+          QUEUE_MAX_BYTES: '1000',
+          DLQ_MAX_BYTES: '1000',
+        }),
+      ).toMatchObject({ MESSAGE_MAX_BYTES: 1000, QUEUE_MAX_BYTES: 1000, DLQ_MAX_BYTES: 1000 });
     });
 
     it('should accept a TTL of 0 and reject a negative one', () => {

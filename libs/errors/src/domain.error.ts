@@ -10,6 +10,7 @@ export const ErrorCode = {
   Unavailable: 'unavailable',
   IdempotencyMismatch: 'idempotency_mismatch',
   InFlight: 'in_flight',
+  PayloadTooLarge: 'payload_too_large',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -70,6 +71,13 @@ export class IdempotencyMismatchError extends DomainError {
 export class InFlightError extends DomainError {
   constructor() {
     super(ErrorCode.InFlight, 'A request with this Idempotency-Key is still being processed; retry later');
+  }
+}
+
+/** A request whose command would be larger than the workers take (MESSAGE_MAX_BYTES). */
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.PayloadTooLarge, message);
   }
 }
 

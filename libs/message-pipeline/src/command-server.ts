@@ -1,13 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { OutgoingResponse, RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
+import { MessageHandler, OutgoingResponse, RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import { MessageHeader } from '@app/messaging';
+import { refusedUnread } from './arrival-check';
 import { inFlight } from './in-flight';
 import { intake } from './intake';
 import { PendingReplies } from './pending-replies';
 import { QueueConsumer } from './queue-consumer';
 import { replySignatures } from './reply-signatures';
+import { unknownPattern } from './unknown-pattern';
 
 export interface CommandServerOptions {
   /** How long a shutdown waits for the messages in hand before closing anyway. */
@@ -16,6 +18,10 @@ export interface CommandServerOptions {
   declareQueues: (channel: Channel) => Promise<void>;
   /** Queues consumed besides Nest's own, each on its own channel with its own prefetch. */
   moreQueues?: Array<{ queue: string; prefetch: number }>;
+  /** Larger deliveries are dead-lettered unread, before Nest parses them. */
+  maxMessageBytes: number;
+  /** Where those go. */
+  deadLetterQueue: string;
 }
 
 /**
@@ -25,6 +31,9 @@ export interface CommandServerOptions {
  *   closes: either way the worker would sit idle for good. Each QueueConsumer re-declares and
  *   re-subscribes; a lost channel forces a reconnect.
  * - More than one queue: background jobs have a queue and a prefetch of their own.
+ * - Size: a delivery over MESSAGE_MAX_BYTES (or nested too deep) is dead-lettered unread; Nest
+ *   would JSON.parse any body it is handed, however large, on a worker whose heap is capped.
+ * - Unknown patterns: rejected on the channel they came on, not Nest's own.
  * - Pausing: while the intake is closed (the database is unreachable) it holds no consumer.
  * - Shutdown: it cancels its consumers first, lets the pipeline settle what it holds (bounded by
  *   drainMs), then closes; what it could not finish goes back to the queue unacked.
@@ -48,8 +57,12 @@ export class CommandServer extends ServerRMQ {
   ) {
     super(options);
     const events = {
-      message: (message: ConsumeMessage, channel: Channel) =>
-        void this.handleMessage(message, channel).catch((err: Error) => this.handleError(String(err))),
+      message: (message: ConsumeMessage, channel: Channel) => {
+        // Before Nest parses the body: what is too large or nests too deep never reaches JSON.parse.
+        const unread = { maxBytes: settings.maxMessageBytes, deadLetterQueue: settings.deadLetterQueue };
+        if (refusedUnread(message, channel, unread)) return;
+        void this.handleMessage(message, channel).catch((err: Error) => this.handleError(String(err)));
+      },
       lost: (why: string) => this.lost(why),
     };
     const queues = [
@@ -80,6 +93,11 @@ export class CommandServer extends ServerRMQ {
     }
     await own.attach(channel);
     callback();
+  }
+
+  /** Never none: Nest would reject a message without a handler on the wrong channel (see unknownPattern). */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return super.getHandlerByPattern(pattern) ?? unknownPattern;
   }
 
   override async close(): Promise<void> {

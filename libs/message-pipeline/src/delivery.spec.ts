@@ -1,5 +1,7 @@
+import { Logger } from '@nestjs/common';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { Delivery } from './delivery';
+import { inFlight } from './in-flight';
 
 const DLQ = 'test.commands.dlq';
 
@@ -8,6 +10,21 @@ function fakeChannel() {
   const nack = jest.fn<void, [ConsumeMessage, boolean?, boolean?]>();
   const sendToQueue = jest.fn<boolean, [string, Buffer, Record<string, unknown>]>(() => true);
   return { ack, nack, sendToQueue, channel: { ack, nack, sendToQueue } as unknown as Channel };
+}
+
+/** A channel in confirm mode, whose broker answers each publish with `answers` in turn (null: taken). */
+function fakeConfirmChannel(answers: Array<Error | null>) {
+  const { ack, nack } = fakeChannel();
+  const sendToQueue = jest.fn(
+    (
+      _queue: string,
+      _content: Buffer,
+      _options: Record<string, unknown>,
+      confirmed: (err: unknown) => void,
+    ) => confirmed(answers.shift() ?? null),
+  );
+  const channel = { ack, nack, sendToQueue, waitForConfirms: jest.fn() } as unknown as Channel;
+  return { ack, nack, sendToQueue, channel };
 }
 
 const message = {
@@ -116,5 +133,67 @@ describe(Delivery.name, () => {
     const copy = (attempt: unknown) =>
       new Delivery(channel, { ...message, properties: { headers: { 'x-attempt': attempt } } } as never, DLQ);
     expect([copy(3).attempt, copy('x').attempt, copy(-1).attempt]).toEqual([3, 1, 1]);
+  });
+
+  describe('on a channel in confirm mode', () => {
+    beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+    afterEach(() => jest.restoreAllMocks());
+
+    it('should ack only once the broker has taken the copy', () => {
+      const answers: Array<(err: unknown) => void> = [];
+      const { ack, nack } = fakeChannel();
+      const sendToQueue = jest.fn((...args: unknown[]) => answers.push(args[3] as (err: unknown) => void));
+      const channel = { ack, nack, sendToQueue, waitForConfirms: jest.fn() } as unknown as Channel;
+
+      new Delivery(channel, message, DLQ).deadLetter('signature invalid');
+      expect(sendToQueue).toHaveBeenCalledTimes(1);
+      expect(ack).not.toHaveBeenCalled();
+
+      answers[0](null);
+      expect(ack).toHaveBeenCalledWith(message);
+    });
+
+    it('should dead-letter a retry that a full delay queue refuses, not lose it', () => {
+      const { channel, ack, sendToQueue } = fakeConfirmChannel([new Error('message nacked'), null]);
+
+      new Delivery(channel, message, DLQ).retryLater('test.jobs.retry.1', 250);
+
+      expect(sendToQueue.mock.calls.map(([queue]) => queue)).toEqual(['test.jobs.retry.1', DLQ]);
+      expect(sendToQueue.mock.calls[1][2]).toMatchObject({
+        headers: { 'x-dead-letter-reason': 'retry queue full: test.jobs.retry.1', 'x-attempt': 1 },
+      });
+      expect(sendToQueue.mock.calls[1][2]).not.toHaveProperty('expiration');
+      expect(ack).toHaveBeenCalledTimes(1);
+    });
+
+    it('should hold the worker’s shutdown until the broker answers, and not when the channel is closed', () => {
+      const answers: Array<(err: unknown) => void> = [];
+      const { ack, nack } = fakeChannel();
+      const sendToQueue = jest.fn((...args: unknown[]) => answers.push(args[3] as (err: unknown) => void));
+      const channel = { ack, nack, sendToQueue, waitForConfirms: jest.fn() } as unknown as Channel;
+
+      new Delivery(channel, message, DLQ).deadLetter('signature invalid');
+      expect(inFlight.size).toBe(1);
+      answers[0](null);
+      expect(inFlight.size).toBe(0);
+
+      const closed = {
+        ...channel,
+        sendToQueue: jest.fn(() => {
+          throw new Error('Channel closed');
+        }),
+      };
+      new Delivery(closed, message, DLQ).deadLetter('signature invalid');
+      expect(inFlight.size).toBe(0);
+    });
+
+    it('should reject the original to its queue’s own dead-lettering when the dead-letter queue refuses', () => {
+      const { channel, ack, nack } = fakeConfirmChannel([new Error('message nacked')]);
+
+      new Delivery(channel, message, DLQ).deadLetter('signature invalid');
+
+      expect(nack).toHaveBeenCalledWith(message, false, false);
+      expect(ack).not.toHaveBeenCalled();
+    });
   });
 });

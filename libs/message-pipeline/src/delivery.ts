@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { MessageHeader } from '@app/messaging';
+import { inFlight } from './in-flight';
 
 /**
  * One delivered message, settled at most once: a second ack or nack of the same delivery tag
@@ -31,13 +32,20 @@ export class Delivery {
    */
   deadLetter(reason: string, headers: Record<string, unknown> = {}): void {
     if (!this.settle()) return;
+    this.copyToDeadLetters(reason, headers);
+  }
+
+  private copyToDeadLetters(reason: string, headers: Record<string, unknown> = {}): void {
     // The routing key is the queue's name, whether the publisher or a retry rung put it there.
     const source = this.message.fields.routingKey;
-    this.moveTo(this.deadLetterQueue, {
+    const copy = {
       [MessageHeader.DeadLetterReason]: reason,
       [MessageHeader.SourceQueue]: source,
       ...headers,
-    });
+    };
+    // The dead-letter queue drops its oldest rather than refuse; should it refuse all the same, the
+    // source queue's own dead-lettering takes the message there, without the reason.
+    this.moveTo(this.deadLetterQueue, copy, {}, () => this.channel.nack(this.message, false, false));
   }
 
   /** Which attempt this delivery is: 1 for the original, n for its (n - 1)th retried copy. */
@@ -53,28 +61,58 @@ export class Delivery {
    */
   retryLater(queue: string, delayMs: number): void {
     if (!this.settle()) return;
-    this.moveTo(queue, { [MessageHeader.Attempt]: this.attempt + 1 }, { expiration: String(delayMs) });
+    // A full delay queue refuses the copy (it is bounded): the message is dead-lettered instead of
+    // lost, and its caller, who waits for the retry's answer, gets a 503 when it gives up.
+    this.moveTo(
+      queue,
+      { [MessageHeader.Attempt]: this.attempt + 1 },
+      { expiration: String(delayMs) },
+      () => this.copyToDeadLetters(`retry queue full: ${queue}`, { [MessageHeader.Attempt]: this.attempt }),
+    );
   }
 
   /**
    * Copies the message to another queue with extra headers, then acks the original. The reply
    * address and correlation id go with it: the signature covers them, so a copy without them could
-   * no longer be verified (by its next attempt, or by `npm run dlq -- replay`).
+   * no longer be verified (by its next attempt, or by `npm run dlq -- replay`). On a channel in
+   * confirm mode (the worker's are), the original is acked only once the broker has taken the copy:
+   * a bounded queue that is full refuses it (reject-publish), and the original is then `refused`.
    */
-  private moveTo(queue: string, headers: Record<string, unknown>, extra: { expiration?: string } = {}): void {
+  private moveTo(
+    queue: string,
+    headers: Record<string, unknown>,
+    extra: { expiration?: string },
+    refused: () => void,
+  ): void {
     const { properties, content } = this.message;
+    const options = {
+      persistent: true,
+      contentType: properties.contentType as string | undefined,
+      messageId: properties.messageId as string | undefined,
+      correlationId: properties.correlationId as string | undefined,
+      replyTo: properties.replyTo as string | undefined,
+      timestamp: properties.timestamp as number | undefined,
+      headers: { ...(properties.headers ?? {}), ...headers },
+      ...extra,
+    };
     this.onChannel(() => {
-      this.channel.sendToQueue(queue, content, {
-        persistent: true,
-        contentType: properties.contentType as string | undefined,
-        messageId: properties.messageId as string | undefined,
-        correlationId: properties.correlationId as string | undefined,
-        replyTo: properties.replyTo as string | undefined,
-        timestamp: properties.timestamp as number | undefined,
-        headers: { ...(properties.headers ?? {}), ...headers },
-        ...extra,
+      if (!isConfirmChannel(this.channel)) {
+        this.channel.sendToQueue(queue, content, options);
+        this.channel.ack(this.message);
+        return;
+      }
+      this.channel.sendToQueue(queue, content, options, (err: unknown) => {
+        inFlight.leave();
+        if (err) {
+          const why = err instanceof Error ? err.message : 'refused';
+          Delivery.logger.warn(`${queue} did not take message ${String(properties.messageId)}: ${why}`);
+        }
+        // A channel that closed meanwhile (also reported as an error) throws here: see onChannel.
+        this.onChannel(() => (err ? refused() : this.channel.ack(this.message)));
       });
-      this.channel.ack(this.message);
+      // Held until the broker answers, so that a shutdown waits for it. After the publish: one that
+      // throws (a closed channel) leaves nothing pending.
+      inFlight.enter();
     });
   }
 
@@ -99,4 +137,8 @@ export class Delivery {
     this.settled = true;
     return true;
   }
+}
+
+function isConfirmChannel(channel: Channel): channel is ConfirmChannel {
+  return typeof (channel as Partial<ConfirmChannel>).waitForConfirms === 'function';
 }

@@ -10,6 +10,8 @@ export { isRpcErrorBody, toDomainError } from './rpc-error';
 export type { RpcErrorBody } from './rpc-error';
 export { consumedQueues, MAX_RETRY_RUNGS, queueNames, retryQueueName } from './topology/queues';
 export { commandClientOptions, commandServerOptions } from './topology/rmq-options';
+export { SizeBoundedClientRMQ } from './topology/size-bounded-client';
+export type { SizeBoundedClientOptions } from './topology/size-bounded-client';
 export { declareDeadLetterQueue, declareWorkerQueues } from './topology/declare-queues';
 export type { BrokerOptions } from './topology/declare-queues';
 export { DEFAULT_QUEUE_SETTINGS } from './topology/queue-arguments';

@@ -56,7 +56,7 @@ async function declare(channel: Channel, name: string, options: Parameters<Chann
     if ((err as { code?: number }).code !== 406) throw err;
     throw new Error(
       `Queue ${name} exists with other arguments than ${JSON.stringify(options?.arguments)}: ` +
-        'queue settings (QUEUE_TYPE, QUEUE_DELIVERY_LIMIT, DLQ_*) cannot change on a live queue; ' +
+        'queue settings (QUEUE_TYPE, QUEUE_DELIVERY_LIMIT, QUEUE_MAX_*, DLQ_*) cannot change on a live queue; ' +
         'drain and delete it, or use a new QUEUE_PREFIX (README → Messages).',
       { cause: err },
     );

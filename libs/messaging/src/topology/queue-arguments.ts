@@ -9,15 +9,32 @@ export interface QueueSettings {
   deliveryLimit: number;
   /** Dead letters kept at most; past it the oldest are dropped. */
   deadLetterMaxLength: number;
+  /** Bytes of dead letters kept at most; past it the oldest are dropped. */
+  deadLetterMaxBytes: number;
   /** How long a dead letter is kept. */
   deadLetterTtlMs: number;
+  /** Messages the command and jobs queues and each retry queue hold at most; past it, publishes are refused. */
+  maxLength: number;
+  /** Bytes those queues hold at most; past it, publishes are refused. */
+  maxBytes: number;
+  /**
+   * Largest message body the workers parse (bytes): not a queue argument, but a bound both sides
+   * must agree on, like the others. The gateway refuses to send a larger command.
+   */
+  maxMessageBytes: number;
 }
+
+const MiB = 1024 * 1024;
 
 export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   type: 'classic',
   deliveryLimit: 20,
   deadLetterMaxLength: 100_000,
+  deadLetterMaxBytes: 1024 * MiB,
   deadLetterTtlMs: 14 * 24 * 3_600_000,
+  maxLength: 100_000,
+  maxBytes: 256 * MiB,
+  maxMessageBytes: 33 * MiB,
 };
 
 // Classic is RabbitMQ's default: left undeclared, so queues declared before the setting existed still match.
@@ -26,19 +43,22 @@ function queueType(settings: QueueSettings): Record<string, unknown> {
 }
 
 /**
- * A queue that dead-letters to `target`. Quorum queues dead-letter at most once by default (a copy
- * can be dropped if the target is unavailable); at-least-once needs reject-publish overflow.
+ * A queue that dead-letters to `target`, bounded so that a flood of publishes cannot fill the
+ * broker's disk. When full it refuses publishes (reject-publish): a publisher with confirms is told
+ * (the gateway answers 503, a worker's retry becomes a dead letter), rather than the oldest command
+ * being dropped unseen. Quorum queues dead-letter at most once by default (a copy can be dropped if
+ * the target is unavailable); at-least-once needs reject-publish too.
  */
 function deadLettersTo(target: string, settings: QueueSettings): Record<string, unknown> {
   const args: Record<string, unknown> = {
     ...queueType(settings),
     'x-dead-letter-exchange': '',
     'x-dead-letter-routing-key': target,
+    'x-max-length': settings.maxLength,
+    'x-max-length-bytes': settings.maxBytes,
+    'x-overflow': 'reject-publish',
   };
-  if (settings.type === 'quorum') {
-    args['x-dead-letter-strategy'] = 'at-least-once';
-    args['x-overflow'] = 'reject-publish';
-  }
+  if (settings.type === 'quorum') args['x-dead-letter-strategy'] = 'at-least-once';
   return args;
 }
 
@@ -49,13 +69,18 @@ export function commandQueueOptions(prefix: string, settings: QueueSettings): Op
   return { durable: true, arguments: args };
 }
 
-/** The dead-letter queue: bounded in length (the oldest dropped first) and in age. */
+/**
+ * The dead-letter queue: bounded in length, bytes and age. When full it drops the oldest
+ * (drop-head): what RabbitMQ and the workers dead-letter must never be refused.
+ */
 export function deadLetterQueueOptions(settings: QueueSettings): Options.AssertQueue {
   return {
     durable: true,
     arguments: {
       ...queueType(settings),
       'x-max-length': settings.deadLetterMaxLength,
+      'x-max-length-bytes': settings.deadLetterMaxBytes,
+      'x-overflow': 'drop-head',
       'x-message-ttl': settings.deadLetterTtlMs,
     },
   };

@@ -2,6 +2,7 @@ import { RmqOptions, Transport } from '@nestjs/microservices';
 import type { BrokerOptions } from './declare-queues';
 import { commandQueueOptions } from './queue-arguments';
 import { queueNames } from './queues';
+import type { SizeBoundedClientOptions } from './size-bounded-client';
 
 // Both sides assert the command queue, with the one declaration in queue-arguments.ts.
 function commandQueue(broker: BrokerOptions) {
@@ -22,10 +23,10 @@ export function commandServerOptions(
   };
 }
 
-/** Gateway side: persistent messages (Nest defaults to transient ones). */
-export function commandClientOptions(broker: BrokerOptions): RmqOptions {
-  return {
-    transport: Transport.RMQ,
-    options: { ...commandQueue(broker), persistent: true },
-  };
+/**
+ * Gateway side, for a SizeBoundedClientRMQ: persistent messages (Nest defaults to transient ones),
+ * none larger than the workers parse.
+ */
+export function commandClientOptions(broker: BrokerOptions): SizeBoundedClientOptions {
+  return { ...commandQueue(broker), persistent: true, maxMessageBytes: broker.queues.maxMessageBytes };
 }

@@ -1,0 +1,35 @@
+import { PayloadTooLargeError } from '@app/errors';
+import { SizeBoundedClientRMQ } from './size-bounded-client';
+
+type Send = (queue: string, content: Buffer, options?: object) => Promise<boolean>;
+
+/** The client with a fake connection, as it is after (re)connecting: its channel's sendToQueue. */
+function connected(maxMessageBytes: number) {
+  const send = jest.fn<Promise<boolean>, Parameters<Send>>(() => Promise.resolve(true));
+  const client = new SizeBoundedClientRMQ({ urls: [], queue: 'q', maxMessageBytes });
+  const internals = client as unknown as { client: object; channel: { sendToQueue: Send } };
+  internals.client = { createChannel: () => ({ sendToQueue: send }) };
+  void client.createChannel();
+  return { send, sendToQueue: (content: Buffer) => internals.channel.sendToQueue('q', content, {}) };
+}
+
+describe(SizeBoundedClientRMQ.name, () => {
+  it('should publish a message of exactly the maximum', async () => {
+    const { send, sendToQueue } = connected(10);
+
+    await expect(sendToQueue(Buffer.alloc(10))).resolves.toBe(true);
+    expect(send).toHaveBeenCalledWith('q', Buffer.alloc(10), {});
+  });
+
+  it('should refuse a larger one as too large, without publishing it', async () => {
+    const { send, sendToQueue } = connected(10);
+
+    const refused = sendToQueue(Buffer.alloc(11));
+
+    await expect(refused).rejects.toBeInstanceOf(PayloadTooLargeError);
+    await expect(refused).rejects.toThrow(
+      'The request makes a message of 11 bytes; the workers take at most 10',
+    );
+    expect(send).not.toHaveBeenCalled();
+  });
+});
