@@ -65,15 +65,15 @@ describe('npm run dlq', () => {
     const data = { projectId, title };
     const reply = await broker.channel.assertQueue('', { exclusive: true });
     const id = randomUUID();
-    const { messageId, headers } = signLikeGateway(pattern, data, {
+    const { messageId, headers, content } = signLikeGateway(pattern, data, {
       tenantId: tenant.tenantId,
       deadline: String(Date.now() - 1000),
       replyTo: reply.queue,
       correlationId: id,
+      id,
       ...options,
     });
-    const body = Buffer.from(JSON.stringify({ pattern, data, id }));
-    broker.channel.sendToQueue(queue, body, {
+    broker.channel.sendToQueue(queue, content, {
       persistent: true,
       headers,
       messageId,

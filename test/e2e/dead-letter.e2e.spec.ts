@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { MessageHeader } from '@app/messaging';
 import { ProjectPattern } from '@app/projects';
-import { useBroker } from '../support/broker';
+import { useBroker, whyDeadLettered } from '../support/broker';
 import { countProjectsNamed } from '../support/database';
+import { SignedPublish, signLikeGateway } from '../support/signing';
 import { useStack } from '../support/stack';
 import { TenantSession } from '../support/tenant-session';
 import { waitFor } from '../support/wait-for';
@@ -16,20 +17,29 @@ describe('Messages the worker must not process', () => {
     tenant = await TenantSession.create(stack.baseUrl);
   });
 
-  it.each<[string, Record<string, unknown>, RegExp]>([
+  // Signed as they are sent: the worker's own checks of the headers refuse them, after the signature.
+  it.each<[string, (tenantId: string) => Partial<SignedPublish>, RegExp]>([
     [
       'no tenant header',
-      { [MessageHeader.TenantId]: undefined },
+      () => ({ tenantId: '', headers: { [MessageHeader.TenantId]: undefined } }),
       /x-tenant-id header is missing or not a uuid/,
     ],
-    ['a non-uuid tenant header', { [MessageHeader.TenantId]: 'not-a-uuid' }, /x-tenant-id/],
-    ['an SQL-looking tenant header', { [MessageHeader.TenantId]: "' OR 1=1 --" }, /x-tenant-id/],
-    ['no user header', { [MessageHeader.UserId]: undefined }, /x-user-id/],
+    ['a non-uuid tenant header', () => ({ tenantId: 'not-a-uuid' }), /x-tenant-id/],
+    ['an SQL-looking tenant header', () => ({ tenantId: "' OR 1=1 --" }), /x-tenant-id/],
+    [
+      'no user header',
+      (tenantId) => ({ tenantId, userId: '', headers: { [MessageHeader.UserId]: undefined } }),
+      /x-user-id/,
+    ],
   ])(
     'should dead-letter a create with %s, with the reason, and write nothing',
-    async (_case, headers, reason) => {
+    async (_case, signed, reason) => {
       const name = `dl-${randomUUID()}`;
-      broker.publishSigned(ProjectPattern.Create, { name }, { tenantId: tenant.tenantId, headers });
+      broker.publishSigned(
+        ProjectPattern.Create,
+        { name },
+        { tenantId: tenant.tenantId, ...signed(tenant.tenantId) },
+      );
 
       expect(await broker.deadLetterReason(name)).toMatch(reason);
       expect(await countProjectsNamed(name)).toBe(0);
@@ -47,17 +57,46 @@ describe('Messages the worker must not process', () => {
     expect(await countProjectsNamed(name)).toBe(0);
   });
 
-  it('should dead-letter a request (with reply expected) that carries no tenant, and answer it', async () => {
+  it('should dead-letter a signed request (with reply expected) that carries no tenant, and answer it', async () => {
     const name = `dl-${randomUUID()}`;
     const reply = await broker.channel.assertQueue('', { exclusive: true, autoDelete: true });
     const id = randomUUID();
-    broker.publish(ProjectPattern.Create, { name }, { replyTo: reply.queue, correlationId: id }, id);
+    const { content, headers, messageId } = signLikeGateway(
+      ProjectPattern.Create,
+      { name },
+      {
+        tenantId: '',
+        headers: { [MessageHeader.TenantId]: undefined },
+        replyTo: reply.queue,
+        correlationId: id,
+        id,
+      },
+    );
+    broker.channel.sendToQueue(broker.queues.commands, content, {
+      headers,
+      messageId,
+      replyTo: reply.queue,
+      correlationId: id,
+    });
 
     await broker.takeDeadLetter(name);
     const answer = await waitFor(() => broker.channel.get(reply.queue, { noAck: true }));
     expect(JSON.parse(answer.content.toString())).toMatchObject({
       err: { code: 'invalid_input', message: expect.stringContaining('x-tenant-id') },
     });
+    expect(await countProjectsNamed(name)).toBe(0);
+  });
+
+  it('should dead-letter an unsigned request unread, and answer nothing: its reply address is the sender’s choice', async () => {
+    const name = `dl-${randomUUID()}`;
+    const reply = await broker.channel.assertQueue('', { exclusive: true, autoDelete: true });
+    const id = randomUUID();
+    broker.publish(ProjectPattern.Create, { name }, { replyTo: reply.queue, correlationId: id }, id);
+
+    expect(whyDeadLettered(await broker.takeDeadLetter(name))).toMatch(/signature missing/);
+    // Replies go out before the message is settled; none is coming.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await broker.channel.get(reply.queue, { noAck: true })).toBe(false);
     expect(await countProjectsNamed(name)).toBe(0);
   });
 

@@ -58,11 +58,11 @@ describe('Log lines written from fields a broker publisher controls', () => {
 
   it('should log a forged pattern, which Nest itself logs, on one line', async () => {
     const marker = `forged-${randomUUID()}`;
-    broker.publish(
+    // Signed: an unsigned message is dead-lettered unread, before anything reads its pattern.
+    broker.publishSigned(
       `nope\n${FORGED_PREFIX} [Messages] ${marker}`,
       {},
-      { messageId: randomUUID() },
-      randomUUID(),
+      { tenantId: randomUUID(), id: randomUUID() },
     );
 
     expectOneEscapedLine(await linesWith(marker));

@@ -118,7 +118,7 @@ describe('Commands published by someone other than the gateway', () => {
       'a command whose fields had a newline moved from one into the next after signing',
       (name) => {
         const now = Date.now();
-        const { messageId, headers } = signLikeGateway(
+        const { messageId, headers, content } = signLikeGateway(
           ProjectPattern.Create,
           { name },
           {
@@ -129,7 +129,7 @@ describe('Commands published by someone other than the gateway', () => {
             headers: { [MessageHeader.SignedAt]: String(now), [MessageHeader.Deadline]: `${now + 30_000}\n` },
           },
         );
-        broker.publish(ProjectPattern.Create, { name }, { headers, messageId });
+        broker.channel.sendToQueue(broker.queues.commands, content, { headers, messageId });
       },
       /signature invalid/,
     ],

@@ -27,9 +27,15 @@ function objectFlood(marker: string, bytes: number): Buffer {
 }
 
 /** An unsigned message that claims a tenant, as a forger would send it. */
-function publishUnsigned(broker: Broker, queue: string, body: Buffer, tenantId: string): void {
+function publishUnsigned(
+  broker: Broker,
+  queue: string,
+  body: Buffer,
+  tenantId: string,
+  headers: Record<string, string> = {},
+): void {
   broker.channel.sendToQueue(queue, body, {
-    headers: { [MessageHeader.TenantId]: tenantId, [MessageHeader.UserId]: 'forger' },
+    headers: { [MessageHeader.TenantId]: tenantId, [MessageHeader.UserId]: 'forger', ...headers },
     messageId: randomUUID(),
   });
 }
@@ -101,6 +107,38 @@ describe('Messages too large or too deep to parse', () => {
       expect(worker.timesLogged('unexpected error')).toBe(0);
       await stillServes(broker, worker, tenantId);
     }),
+  );
+
+  it.each([
+    ['unsigned', {}, 'Message rejected: signature missing'],
+    [
+      'with a forged signature',
+      { [MessageHeader.SignedAt]: String(Date.now()), [MessageHeader.Signature]: `v2=${'A'.repeat(43)}` },
+      'Message rejected: signature invalid',
+    ],
+  ])(
+    'should dead-letter unread, before parsing, a message %s under the maximum that would not fit the heap parsed',
+    (_case, headers, reason) =>
+      workers.withLogs(async () => {
+        const tenantId = await createTenant();
+        // As `npm run start:worker` runs it. Parsed, these 15 MB (five million empty objects, within
+        // the default MESSAGE_MAX_BYTES) need some 320 MB of heap: a worker that parses before it
+        // checks the signature dies, and the broker hands the message to the next one.
+        const worker = await workers.start('flood', { NODE_OPTIONS: '--max-old-space-size=192' });
+        const marker = randomUUID();
+
+        publishUnsigned(
+          broker,
+          broker.queues.commands,
+          objectFlood(marker, 15 * 1024 * 1024),
+          tenantId,
+          headers,
+        );
+
+        expect(await broker.deadLetterReason(marker, 30_000)).toBe(reason);
+        expect(worker.timesLogged('Dead-lettered unread')).toBe(1);
+        await stillServes(broker, worker, tenantId);
+      })(),
   );
 
   it(

@@ -218,6 +218,7 @@ describe('A broker-side attacker between the gateway and the workers', () => {
       deadline: String(signedAt + RPC_TIMEOUT_MS),
       replyTo: command.properties.replyTo as string,
       correlationId: command.properties.correlationId as string,
+      content: command.content,
     });
     relay(command, { headers: skewed });
 

@@ -33,9 +33,8 @@ export class Broker {
 
   /** Publishes a command signed like the gateway does, optionally tampered with afterwards. */
   publishSigned(pattern: string, data: unknown, options: SignedPublish): string {
-    const { messageId, headers } = signLikeGateway(pattern, data, options);
-    const body = 'tamperedData' in options ? options.tamperedData : data;
-    this.publish(pattern, body, { headers, messageId });
+    const { messageId, headers, content } = signLikeGateway(pattern, data, options);
+    this.channel.sendToQueue(this.queues.commands, content, { persistent: true, headers, messageId });
     return messageId;
   }
 
@@ -43,12 +42,19 @@ export class Broker {
   async requestSigned(pattern: string, data: unknown, options: SignedPublish): Promise<unknown> {
     const reply = await this.channel.assertQueue('', { exclusive: true, autoDelete: true });
     const id = randomUUID();
-    const { messageId, headers } = signLikeGateway(pattern, data, {
+    const { messageId, headers, content } = signLikeGateway(pattern, data, {
       replyTo: reply.queue,
       correlationId: id,
+      id,
       ...options,
     });
-    this.publish(pattern, data, { headers, messageId, replyTo: reply.queue, correlationId: id }, id);
+    this.channel.sendToQueue(this.queues.commands, content, {
+      persistent: true,
+      headers,
+      messageId,
+      replyTo: reply.queue,
+      correlationId: id,
+    });
     const answer = await waitFor(() => this.channel.get(reply.queue, { noAck: true }), 10_000, 'a reply');
     return JSON.parse(answer.content.toString()) as unknown;
   }
@@ -65,8 +71,8 @@ export class Broker {
   }
 
   /** Why the worker dead-lettered the message containing the marker (waits for it). */
-  async deadLetterReason(marker: string): Promise<string> {
-    const message = await this.takeDeadLetter(marker);
+  async deadLetterReason(marker: string, timeoutMs?: number): Promise<string> {
+    const message = await this.takeDeadLetter(marker, timeoutMs);
     return String(message.properties.headers?.[MessageHeader.DeadLetterReason]);
   }
 

@@ -1,6 +1,6 @@
 import { createHash, createHmac, KeyObject, randomUUID } from 'node:crypto';
 import { MessageHeader } from '@app/messaging';
-import { SignedFields, signingKey, signMessage } from '@app/signing';
+import { MessagePacket, signCommand, SignedFields, signingKey } from '@app/signing';
 
 export interface SignedPublish {
   tenantId: string;
@@ -13,25 +13,35 @@ export interface SignedPublish {
   /** The reply address and correlation id signed for (none by default, as for a message nobody answers). */
   replyTo?: string;
   correlationId?: string;
+  /** Nest's request id in the body (a request expects an answer); none for an event. */
+  id?: string;
+  /** Signs these bytes as the body, instead of the packet built from pattern, data and id. */
+  content?: Buffer;
   /** Signs in the format before v2 (newline-joined fields), as a gateway did before the upgrade. */
   v1?: boolean;
   /** Signs over this pattern instead of the one the message is published with (to tamper). */
   signedPattern?: string;
   /** Extra or replacing headers, applied after signing (to tamper). */
   headers?: Record<string, unknown>;
-  /** Replaces the body after signing (to tamper). */
+  /** Replaces the body's data after signing (to tamper). */
   tamperedData?: unknown;
 }
 
+/** The bytes Nest's RMQ client sends for this packet. */
+export function packetBytes(pattern: string, data: unknown, id?: string): Buffer {
+  return Buffer.from(JSON.stringify({ pattern, data, ...(id ? { id } : {}) }));
+}
+
 /**
- * The id and headers the gateway would send with this command, signed with the apps' key. Headers
- * given in options replace the signed ones afterwards; one set to undefined is left out.
+ * The id, headers and body the gateway would send with this command, signed with the apps' key over
+ * the body's bytes. Headers given in options replace the signed ones afterwards; one set to undefined
+ * is left out.
  */
 export function signLikeGateway(
   pattern: string,
   data: unknown,
   options: SignedPublish,
-): { messageId: string; headers: Record<string, unknown> } {
+): { messageId: string; headers: Record<string, unknown>; content: Buffer } {
   const messageId = options.messageId ?? randomUUID();
   const signedAt = options.signedAt ?? Date.now();
   const userId = options.userId ?? 'test-user';
@@ -41,14 +51,16 @@ export function signLikeGateway(
     tenantId: options.tenantId,
     userId,
     messageId,
-    pattern: options.signedPattern ?? pattern,
     signedAt,
     deadline,
     replyTo: options.replyTo ?? '',
     correlationId: options.correlationId ?? '',
-    data,
   };
-  const signature = options.v1 ? signV1(key, fields) : signMessage(key, fields);
+  const signedPattern = options.signedPattern ?? pattern;
+  const signedContent = options.content ?? packetBytes(signedPattern, data, options.id);
+  const signature = options.v1
+    ? signV1(key, fields, { pattern: signedPattern, data })
+    : signCommand(key, fields, signedContent);
   const headers: Record<string, unknown> = {
     [MessageHeader.TenantId]: options.tenantId,
     [MessageHeader.UserId]: userId,
@@ -59,15 +71,19 @@ export function signLikeGateway(
     ...options.headers,
   };
   for (const [name, value] of Object.entries(headers)) if (value === undefined) delete headers[name];
-  return { messageId, headers };
+  // What is sent: the bytes signed, unless the test tampers with the body.
+  const tampered = 'tamperedData' in options || options.signedPattern !== undefined;
+  const sentData = 'tamperedData' in options ? options.tamperedData : data;
+  const content = tampered ? packetBytes(pattern, sentData, options.id) : signedContent;
+  return { messageId, headers, content };
 }
 
 /** The format before v2, which the apps verify only with MESSAGE_SIGNATURE_ACCEPT_V1=true. */
-function signV1(key: KeyObject, fields: SignedFields): string {
+function signV1(key: KeyObject, fields: SignedFields, { pattern, data }: MessagePacket): string {
   const body = createHash('sha256')
-    .update(JSON.stringify(fields.data ?? null))
+    .update(JSON.stringify(data ?? null))
     .digest('base64url');
-  const { tenantId, userId, messageId, pattern, signedAt, deadline } = fields;
+  const { tenantId, userId, messageId, signedAt, deadline } = fields;
   const text = ['v1', tenantId, userId, messageId, pattern, String(signedAt), deadline, body].join('\n');
   return `v1=${createHmac('sha256', key).update(text).digest('base64url')}`;
 }

@@ -6,6 +6,7 @@ import { developmentKeysWarning, WorkerEnv } from '@app/config';
 import { EscapingConsoleLogger } from '@app/logging';
 import { CommandServer } from '@app/message-pipeline';
 import { commandServerOptions, declareWorkerQueues, queueNames } from '@app/messaging';
+import { MessageAuthenticator } from '@app/signing';
 import { WorkerModule } from './worker.module';
 import { brokerOptionsFrom } from './worker.options';
 
@@ -13,13 +14,16 @@ import { brokerOptionsFrom } from './worker.options';
 export async function createWorker(): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(WorkerModule, {
     logger: new EscapingConsoleLogger(),
-    inject: [ConfigService],
-    useFactory: (config: ConfigService<WorkerEnv, true>) => {
+    // The pipeline's authenticator: the transport checks each delivery's bytes with it before Nest
+    // parses them, and the pipeline then finds that check done.
+    inject: [ConfigService, MessageAuthenticator],
+    useFactory: (config: ConfigService<WorkerEnv, true>, authenticator: MessageAuthenticator) => {
       const broker = brokerOptionsFrom(config);
       return {
         strategy: new CommandServer(commandServerOptions(broker).options, {
           drainMs: config.get('WORKER_DRAIN_MS', { infer: true }),
           maxMessageBytes: broker.queues.maxMessageBytes,
+          authenticator,
           deadLetterQueue: queueNames(broker.queuePrefix).deadLetter,
           // Before consuming, on every (re)connect: until the dead-letter queue and the retry ladder
           // exist, what is dead-lettered or retried is lost.

@@ -2,7 +2,7 @@ import type { Channel, ConsumeMessage, Message } from 'amqplib';
 import { EventEmitter } from 'node:events';
 import { WritePacket } from '@nestjs/microservices';
 import { MessageHeader } from '@app/messaging';
-import { signingKey, signReply, verifiedCommand } from '@app/signing';
+import { signingKey, signReply, verifiedBytes } from '@app/signing';
 import { CommandRecord, CommandTransport } from './command-transport';
 
 const KEY = signingKey('unit-test-signing-key-0123456789abcdef');
@@ -19,20 +19,27 @@ interface Sent {
 
 /** The transport with a fake channel: what it publishes, and a way to hand it replies. */
 async function setup() {
-  const transport = new CommandTransport({ urls: ['amqp://unused'], queue: 'test.commands', maxMessageBytes: 1024 * 1024 }, KEY);
+  const transport = new CommandTransport(
+    { urls: ['amqp://unused'], queue: 'test.commands', maxMessageBytes: 1024 * 1024 },
+    KEY,
+  );
   const internals = transport as unknown as {
     responseEmitter: EventEmitter;
-    channel: unknown;
+    client: unknown;
     publish: (packet: object, callback: (packet: WritePacket) => void) => () => void;
   };
   internals.responseEmitter = new EventEmitter();
   const sent: Sent[] = [];
-  internals.channel = {
-    sendToQueue: (_queue: string, content: Buffer, options: Sent['options']) => {
-      sent.push({ content, options });
-      return Promise.resolve();
-    },
+  // As after a (re)connect: the channel Nest publishes on, wrapped by the transport.
+  internals.client = {
+    createChannel: () => ({
+      sendToQueue: (_queue: string, content: Buffer, options: Sent['options']) => {
+        sent.push({ content, options });
+        return Promise.resolve(true);
+      },
+    }),
   };
+  void transport.createChannel();
   let deliver: (message: ConsumeMessage) => void = () => undefined;
   await transport.consumeChannel({
     assertQueue: () => Promise.resolve({ queue: REPLY_QUEUE }),
@@ -49,19 +56,12 @@ async function setup() {
       messageId: MESSAGE_ID,
       headers: {
         [MessageHeader.TenantId]: TENANT,
+        [MessageHeader.UserId]: 'u',
         [MessageHeader.SignedAt]: '1',
         [MessageHeader.Deadline]: '9',
       },
     },
-    {
-      tenantId: TENANT,
-      userId: 'u',
-      messageId: MESSAGE_ID,
-      pattern: PATTERN,
-      signedAt: 1,
-      deadline: '9',
-      data: DATA,
-    },
+    { tenantId: TENANT, messageId: MESSAGE_ID },
   );
   const cleanup = internals.publish({ pattern: PATTERN, data: record }, (packet) => answers.push(packet));
   const request = sent[0];
@@ -94,25 +94,29 @@ const GENUINE = { response: { id: 'p1', name: 'Apollo' }, isDisposed: true };
 const FORGED = { response: { id: 'p1', name: 'Forged' }, isDisposed: true };
 
 describe(CommandTransport.name, () => {
-  it('should sign the command over the reply queue and correlation id it is sent with', async () => {
+  it('should sign the command over the exact bytes, reply queue and correlation id it is sent with', async () => {
     const { request } = await setup();
     const delivered = {
       content: request.content,
       fields: {},
       properties: request.options,
     } as unknown as Message;
-    const identity = { tenantId: TENANT, userId: 'u' };
 
     expect(request.options.replyTo).toBe(REPLY_QUEUE);
     expect(request.options.correlationId).toEqual(expect.any(String));
-    expect(() => verifiedCommand([KEY], delivered, identity, { pattern: PATTERN, data: DATA })).not.toThrow();
-    const redirected = {
-      ...delivered,
-      properties: { ...request.options, replyTo: 'amq.gen-attacker' },
-    } as Message;
-    expect(() => verifiedCommand([KEY], redirected, identity, { pattern: PATTERN, data: DATA })).toThrow(
-      /signature invalid/,
-    );
+    expect(JSON.parse(request.content.toString())).toEqual({
+      pattern: PATTERN,
+      data: DATA,
+      id: request.options.correlationId,
+    });
+    expect(verifiedBytes([KEY], delivered)).toMatchObject({
+      key: KEY,
+      fields: { tenantId: TENANT, userId: 'u', messageId: MESSAGE_ID, signedAt: 1, deadline: '9' },
+    });
+    const redirected = { ...delivered, properties: { ...request.options, replyTo: 'amq.gen-attacker' } };
+    expect(() => verifiedBytes([KEY], redirected as Message)).toThrow(/signature invalid/);
+    const rewritten = { ...delivered, content: Buffer.from(request.content.toString().replace('p1', 'p2')) };
+    expect(() => verifiedBytes([KEY], rewritten)).toThrow(/signature invalid/);
   });
 
   it('should hand on a reply the worker signed for this request', async () => {

@@ -1,41 +1,35 @@
 import { Logger } from '@nestjs/common';
-import {
-  ReadPacket,
-  RmqRecord,
-  RmqRecordOptions,
-  WritePacket,
-} from '@nestjs/microservices';
-import type { Channel, ConsumeMessage } from 'amqplib';
+import { ReadPacket, RmqRecord, RmqRecordOptions, WritePacket } from '@nestjs/microservices';
+import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import { KeyObject } from 'node:crypto';
 import { MessageHeader, SizeBoundedClientOptions, SizeBoundedClientRMQ, textHeader } from '@app/messaging';
-import { SignedFields, signMessage, verifyReply } from '@app/signing';
+import { MessageSigner, verifyReply } from '@app/signing';
 
-/** What CommandClient signs; the reply address and correlation id are the transport's to add. */
-export type CommandFields = Omit<SignedFields, 'replyTo' | 'correlationId'>;
+/** The request a reply must be signed for. */
+export interface AwaitedReply {
+  tenantId: string;
+  messageId: string;
+}
 
-/** A command as CommandClient builds it: not signed yet, as Nest picks its correlation id only as it publishes. */
+/** A command as CommandClient builds it: unsigned, as Nest picks its correlation id and bytes as it publishes. */
 export class CommandRecord extends RmqRecord<object> {
   constructor(
     data: object,
     options: RmqRecordOptions,
-    readonly fields: CommandFields,
+    readonly request: AwaitedReply,
   ) {
     super(data, options);
   }
-}
-
-/** The request a reply must be signed for. */
-interface AwaitedReply {
-  tenantId: string;
-  messageId: string;
 }
 
 /**
  * Nest's RMQ client (refusing a command larger than the workers parse: SizeBoundedClientRMQ), with
  * each request bound to its reply.
  * - Signing: Nest picks a request's correlation id inside publish(), after the caller has built the
- *   message, and passes it to the serializer: there every field is known, and the command is signed
- *   over its reply address and correlation id too. Only a CommandRecord is sent; anything else fails.
+ *   message, and builds the bytes after the serializer. The command is signed where both are known,
+ *   as it goes to the channel (`outgoing`): over the exact bytes sent, and the headers and properties
+ *   they go with, the reply address and correlation id included; the worker checks that before it
+ *   parses anything. Only a CommandRecord is sent; anything else fails in the serializer.
  * - Reply queue: one of its own, named by the broker and exclusive to this connection (nobody else
  *   may consume it). Direct reply-to cannot be signed: the broker rewrites `amq.rabbitmq.reply-to`
  *   on the way to the worker.
@@ -47,13 +41,15 @@ interface AwaitedReply {
 export class CommandTransport extends SizeBoundedClientRMQ {
   private readonly replyLogger = new Logger('Replies');
   private readonly awaited = new Map<string, AwaitedReply>();
+  private readonly signer: MessageSigner;
 
   constructor(
     options: SizeBoundedClientOptions,
     private readonly key: KeyObject,
   ) {
     super(options);
-    this.serializer = { serialize: (packet: ReadPacket & { id?: string }) => this.sealed(packet) };
+    this.signer = new MessageSigner(key);
+    this.serializer = { serialize: (packet: ReadPacket & { id?: string }) => this.addressed(packet) };
   }
 
   protected override publish(message: ReadPacket, callback: (packet: WritePacket) => void): () => void {
@@ -75,21 +71,24 @@ export class CommandTransport extends SizeBoundedClientRMQ {
     await channel.consume(queue, (reply) => reply && this.received(reply), { noAck: true });
   }
 
-  private sealed(packet: ReadPacket & { id?: string }) {
+  /** Signs the command over the bytes Nest built and the options they go with (after the size check). */
+  protected override outgoing(content: Buffer, options: Options.Publish | undefined): Options.Publish {
+    return this.signer.signed(content, options ?? {});
+  }
+
+  /** Nest's serializer: the packet Nest will build the bytes from, addressed to this client's reply queue. */
+  private addressed(packet: ReadPacket & { id?: string }) {
     const record: unknown = packet.data;
     if (!(record instanceof CommandRecord) || packet.id === undefined)
       throw new Error('CommandTransport sends only requests built by CommandClient');
-    const replyTo = this.replyQueue;
-    const correlationId = packet.id;
-    const signature = signMessage(this.key, { ...record.fields, replyTo, correlationId });
-    this.awaited.set(correlationId, { tenantId: record.fields.tenantId, messageId: record.fields.messageId });
+    this.awaited.set(packet.id, record.request);
     const options = record.options ?? {};
     return {
       pattern: packet.pattern as unknown,
-      id: correlationId,
+      id: packet.id,
       data: record.data,
-      // replyTo set here, not left to Nest's default, so that what is sent is what was signed.
-      options: { ...options, replyTo, headers: { ...options.headers, [MessageHeader.Signature]: signature } },
+      // This connection's reply queue (Nest's default too, said here): the signature covers it.
+      options: { ...options, replyTo: this.replyQueue },
     };
   }
 

@@ -74,22 +74,21 @@ describe(CommandClient.name, () => {
     expect((err as UnavailableError).retryAfterSeconds).toBeGreaterThan(0);
   });
 
-  it('should hand the transport a command to sign over every field it covers', async () => {
+  it('should hand the transport a command whose headers carry every field its signature covers', async () => {
     const { client, send, asTenant } = setup(() => of('ok'));
 
     await asTenant(() => client.send('projects.create.v1', { name: 'Apollo' }));
 
     const record = send.mock.calls[0][1] as CommandRecord;
     expect(record).toBeInstanceOf(CommandRecord);
-    expect(record.fields).toEqual({
-      tenantId: TENANT,
-      userId: 'u',
-      messageId: record.options?.messageId,
-      pattern: 'projects.create.v1',
-      signedAt: Number(record.options?.headers?.['x-signed-at']),
-      deadline: record.options?.headers?.['x-deadline'],
-      data: { name: 'Apollo' },
+    expect(record.data).toEqual({ name: 'Apollo' });
+    expect(record.options?.headers).toMatchObject({
+      'x-tenant-id': TENANT,
+      'x-user-id': 'u',
+      'x-signed-at': expect.stringMatching(/^\d+$/),
+      'x-deadline': expect.stringMatching(/^\d+$/),
     });
+    expect(record.request).toEqual({ tenantId: TENANT, messageId: record.options?.messageId });
   });
 
   it('should answer 503 when the worker does not answer in time', async () => {

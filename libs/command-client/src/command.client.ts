@@ -45,7 +45,7 @@ export class CommandClient implements OnModuleDestroy {
   }
 
   async send<T>(pattern: string, data: object): Promise<T> {
-    const record = this.record(pattern, data);
+    const record = this.record(data);
     // Fail at once rather than queue behind a broker that is down or has blocked publishers
     // (a memory or disk alarm), or behind more waiting callers than the bound.
     if (this.brokerDown) throw this.brokerUnavailable();
@@ -85,8 +85,8 @@ export class CommandClient implements OnModuleDestroy {
     return new UnavailableError('The message broker is unavailable', BROKER_RETRY_AFTER_S);
   }
 
-  /** The command, signed by the transport as it publishes (CommandTransport). */
-  private record(pattern: string, data: object): CommandRecord {
+  /** The command, signed by the transport as it publishes, over the headers set here (CommandTransport). */
+  private record(data: object): CommandRecord {
     const { tenantId, userId, correlationId } = this.tenantContext.require();
     const now = Date.now();
     // Under an Idempotency-Key the id is the key's, so the worker's inbox answers a retry with the
@@ -110,7 +110,7 @@ export class CommandClient implements OnModuleDestroy {
         timestamp: Math.floor(now / 1000),
         contentType: 'application/json',
       },
-      { tenantId, userId, messageId, pattern, signedAt: now, deadline, data },
+      { tenantId, messageId },
     );
   }
 }

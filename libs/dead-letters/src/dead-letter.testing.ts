@@ -2,7 +2,7 @@
 import type { GetMessage, MessagePropertyHeaders, XDeath } from 'amqplib';
 import { MessageHeader } from '@app/messaging';
 import { createHash, createHmac } from 'node:crypto';
-import { SignedFields, signingKey, signMessage } from '@app/signing';
+import { MessagePacket, signCommand, SignedFields, signingKey } from '@app/signing';
 
 export const KEY = signingKey('unit-test-message-signing-key-0123456789');
 export const PREVIOUS_KEY = signingKey('unit-test-previous-signing-key-0123456789');
@@ -48,9 +48,9 @@ export function getMessage(
 }
 
 /** A signature in the format before v2: newline-joined fields, no reply address (as a gateway then made it). */
-function signV1(key: typeof KEY, fields: SignedFields): string {
-  const body = createHash('sha256').update(JSON.stringify(fields.data)).digest('base64url');
-  const { tenantId, userId, messageId, pattern, signedAt, deadline } = fields;
+function signV1(key: typeof KEY, fields: SignedFields, { pattern, data }: MessagePacket): string {
+  const body = createHash('sha256').update(JSON.stringify(data)).digest('base64url');
+  const { tenantId, userId, messageId, signedAt, deadline } = fields;
   const text = ['v1', tenantId, userId, messageId, pattern, String(signedAt), deadline, body].join('\n');
   return `v1=${createHmac('sha256', key).update(text).digest('base64url')}`;
 }
@@ -75,23 +75,23 @@ export function deadCommand(
     tenantId: TENANT,
     userId: 'u-1',
     messageId: MESSAGE_ID,
-    pattern: PATTERN,
     signedAt: SIGNED_AT,
     deadline,
     // As getMessage leaves them on the dead letter: the worker keeps what the signature covers.
     replyTo: 'amq.gen-gone',
     correlationId: 'old-correlation',
-    data: DATA,
   };
+  const body = JSON.stringify({ pattern: PATTERN, data: DATA, ...(id === null ? {} : { id }) });
   const headers = {
     [MessageHeader.TenantId]: TENANT,
     [MessageHeader.UserId]: 'u-1',
     [MessageHeader.CorrelationId]: 'trace-1',
     [MessageHeader.Deadline]: deadline,
     [MessageHeader.SignedAt]: String(SIGNED_AT),
-    [MessageHeader.Signature]: v1 ? signV1(key, fields) : signMessage(key, fields),
+    [MessageHeader.Signature]: v1
+      ? signV1(key, fields, { pattern: PATTERN, data: DATA })
+      : signCommand(key, fields, Buffer.from(body)),
     ...extra,
   };
-  const body = { pattern: PATTERN, data: DATA, ...(id === null ? {} : { id }) };
-  return getMessage(JSON.stringify(body), headers, MESSAGE_ID);
+  return getMessage(body, headers, MESSAGE_ID);
 }

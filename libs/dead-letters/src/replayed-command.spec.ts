@@ -1,6 +1,6 @@
 import type { MessagePropertyHeaders } from 'amqplib';
 import { MessageHeader, RejectedMessageError } from '@app/messaging';
-import { signingKey, verifiedCommand } from '@app/signing';
+import { signingKey, verifiedBytes, verifiedCommand } from '@app/signing';
 import { readDeadLetter } from './dead-letter';
 import {
   DATA,
@@ -37,11 +37,12 @@ function replay(message = deadCommand(), options = OPTIONS) {
 }
 
 /** The replay as the worker receives it. */
-function delivered(options: ReturnType<typeof replay>['options']) {
-  return getMessage('', options.headers as MessagePropertyHeaders, options.messageId, {
+function delivered({ content, options }: ReturnType<typeof replay>) {
+  const message = getMessage('', options.headers as MessagePropertyHeaders, options.messageId, {
     replyTo: options.replyTo,
     correlationId: options.correlationId,
   });
+  return { ...message, content };
 }
 
 describe(replayedCommand.name, () => {
@@ -77,8 +78,7 @@ describe(replayedCommand.name, () => {
   });
 
   it('should produce a message the worker verifies, over the same tenant, user, id and body', () => {
-    const { options } = replay();
-    const republished = delivered(options);
+    const republished = delivered(replay());
 
     const { fields } = verifiedCommand(
       [KEY],
@@ -94,8 +94,7 @@ describe(replayedCommand.name, () => {
   });
 
   it('should accept a dead letter signed with the previous key, and sign the replay with the current one', () => {
-    const { options } = replay(deadCommand({ key: PREVIOUS_KEY }));
-    const republished = delivered(options);
+    const republished = delivered(replay(deadCommand({ key: PREVIOUS_KEY })));
     const packet = { pattern: PATTERN, data: DATA };
     const identity = { tenantId: TENANT, userId: 'u-1' };
 
@@ -104,14 +103,15 @@ describe(replayedCommand.name, () => {
   });
 
   it('should ask no answer of an event, which the worker never answers', () => {
-    const { options, expectsReply } = replay(deadCommand({ id: null }));
+    const replayed = replay(deadCommand({ id: null }));
+    const { options, expectsReply } = replayed;
 
     expect(expectsReply).toBe(false);
     expect(options.replyTo).toBeUndefined();
     expect(() =>
       verifiedCommand(
         [KEY],
-        delivered(options),
+        delivered(replayed),
         { tenantId: TENANT, userId: 'u-1' },
         { pattern: PATTERN, data: DATA },
       ),
@@ -119,7 +119,7 @@ describe(replayedCommand.name, () => {
   });
 
   it('should sign the replay for its own reply queue and correlation id, which the worker checks', () => {
-    const { options } = replay();
+    const replayed = replay();
     const identity = { tenantId: TENANT, userId: 'u-1' };
     const packet = { pattern: PATTERN, data: DATA };
 
@@ -127,8 +127,8 @@ describe(replayedCommand.name, () => {
       verifiedCommand(
         [KEY],
         {
-          ...delivered(options),
-          properties: { ...delivered(options).properties, replyTo: 'amq.gen-attacker' },
+          ...delivered(replayed),
+          properties: { ...delivered(replayed).properties, replyTo: 'amq.gen-attacker' },
         },
         identity,
         packet,
@@ -140,9 +140,12 @@ describe(replayedCommand.name, () => {
     const old = deadCommand({ v1: true });
 
     expect(() => replay(old)).toThrow(/signature format v1 is no longer accepted/);
-    const { options } = replay(old, { ...OPTIONS, acceptV1: true });
-    const headers = options.headers as MessagePropertyHeaders;
+    const replayed = replay(old, { ...OPTIONS, acceptV1: true });
+    const headers = replayed.options.headers as MessagePropertyHeaders;
     expect(headers[MessageHeader.Signature]).toMatch(/^v2=/);
+    // Re-signed over the same bytes, so a worker checks it before parsing, without accepting v1.
+    expect(replayed.content).toBe(old.content);
+    expect(verifiedBytes([KEY], delivered(replayed)).key).toBe(KEY);
   });
 
   it.each([

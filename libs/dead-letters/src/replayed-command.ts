@@ -1,7 +1,7 @@
 import type { Message, Options } from 'amqplib';
 import { KeyObject } from 'node:crypto';
 import { MessageHeader, RejectedMessageError } from '@app/messaging';
-import { signMessage, SignedIdentity, verifiedCommand } from '@app/signing';
+import { SignedIdentity, signedPublish, verifiedCommand } from '@app/signing';
 import { isUuid } from '@app/tenancy';
 import type { DeadLetter } from './dead-letter';
 
@@ -69,37 +69,24 @@ export function replayedCommand(
       'signed before the inbox retention (IDEMPOTENCY_TTL_HOURS): may have been applied',
     );
   const deadline = String(now + replay.deadlineMs);
-  const signed = {
-    ...fields,
-    signedAt: now,
-    deadline,
-    correlationId,
-    replyTo: letter.isRequest ? replyTo : '',
-  };
   const headers: Record<string, unknown> = { ...(message.properties.headers ?? {}) };
   for (const name of DEAD_LETTER_HEADERS) delete headers[name];
-  Object.assign(headers, {
-    [MessageHeader.Deadline]: deadline,
-    [MessageHeader.SignedAt]: String(now),
-    [MessageHeader.Signature]: signMessage(replay.key, signed),
+  Object.assign(headers, { [MessageHeader.Deadline]: deadline, [MessageHeader.SignedAt]: String(now) });
+  // The same bytes, signed anew over them and these options.
+  const options = signedPublish(replay.key, message.content, {
+    persistent: true,
+    // Unroutable (the command queue is gone) comes back as a return rather than vanishing.
+    mandatory: true,
+    contentType: message.properties.contentType as string | undefined,
+    messageId: fields.messageId,
+    correlationId,
+    replyTo: letter.isRequest ? replyTo : undefined,
+    // As the gateway does: a replay nobody takes before its deadline expires, back to the DLQ.
+    expiration: String(replay.deadlineMs),
+    timestamp: Math.floor(now / 1000),
+    headers,
   });
-  return {
-    content: message.content,
-    expectsReply: letter.isRequest,
-    options: {
-      persistent: true,
-      // Unroutable (the command queue is gone) comes back as a return rather than vanishing.
-      mandatory: true,
-      contentType: message.properties.contentType as string | undefined,
-      messageId: fields.messageId,
-      correlationId,
-      replyTo: signed.replyTo || undefined,
-      // As the gateway does: a replay nobody takes before its deadline expires, back to the DLQ.
-      expiration: String(replay.deadlineMs),
-      timestamp: Math.floor(now / 1000),
-      headers,
-    },
-  };
+  return { content: message.content, expectsReply: letter.isRequest, options };
 }
 
 /**

@@ -1,6 +1,12 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { Logger } from '@nestjs/common';
+import type { KeyObject } from 'node:crypto';
+import { MessageHeader } from '@app/messaging';
+import { MessageAuthenticator, signedPublish, signingKey } from '@app/signing';
 import { MAX_JSON_DEPTH, nestsDeeperThan, refusalBeforeParsing, refusedUnread } from './arrival-check';
+
+const KEY = signingKey('unit-test-message-signing-key-0123456789');
+const authenticator = new MessageAuthenticator({ keys: [KEY], maxAgeMs: 60_000, maxSkewMs: 30_000 });
 
 const nested = (depth: number, open = '[', close = ']') =>
   Buffer.from(open.repeat(depth) + close.repeat(depth));
@@ -61,12 +67,29 @@ describe(refusedUnread.name, () => {
     const ack = jest.fn();
     return { sendToQueue, ack, channel: { sendToQueue, ack } as unknown as Channel };
   };
-  const delivery = (content: Buffer) =>
-    ({
+  /** A delivery, signed by the gateway's key over `content` unless `key` is null. */
+  const delivery = (
+    content: Buffer,
+    { key, signed = content }: { key?: KeyObject | null; signed?: Buffer } = {},
+  ) => {
+    const unsigned = {
+      headers: {
+        [MessageHeader.TenantId]: '11111111-1111-4111-8111-111111111111',
+        [MessageHeader.SignedAt]: '1',
+      },
+      messageId: 'm',
+    };
+    return {
       content,
       fields: { deliveryTag: 1, routingKey: 'p.commands' },
-      properties: { headers: {}, messageId: 'm' },
-    }) as unknown as ConsumeMessage;
+      properties: key === null ? unsigned : signedPublish(key ?? KEY, signed, unsigned),
+    } as unknown as ConsumeMessage;
+  };
+  const check = { maxBytes: 100, deadLetterQueue: 'p.commands.dlq', authenticator };
+  const reasonOf = (sendToQueue: jest.Mock) =>
+    (sendToQueue.mock.calls[0] as [string, Buffer, { headers: Record<string, unknown> }])[2].headers[
+      MessageHeader.DeadLetterReason
+    ];
 
   beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
   afterEach(() => jest.restoreAllMocks());
@@ -75,7 +98,7 @@ describe(refusedUnread.name, () => {
     const { channel: ch, sendToQueue, ack } = channel();
     const message = delivery(Buffer.alloc(101, 0x20));
 
-    expect(refusedUnread(message, ch, { maxBytes: 100, deadLetterQueue: 'p.commands.dlq' })).toBe(true);
+    expect(refusedUnread(message, ch, check)).toBe(true);
     expect(sendToQueue).toHaveBeenCalledWith(
       'p.commands.dlq',
       message.content,
@@ -89,13 +112,47 @@ describe(refusedUnread.name, () => {
     expect(ack).toHaveBeenCalledWith(message);
   });
 
-  it('should leave a delivery within the bounds to the pipeline', () => {
+  it('should leave a signed delivery within the bounds to the pipeline', () => {
     const { channel: ch, sendToQueue, ack } = channel();
 
-    expect(refusedUnread(delivery(Buffer.from('{}')), ch, { maxBytes: 100, deadLetterQueue: 'q' })).toBe(
-      false,
-    );
+    expect(refusedUnread(delivery(Buffer.from('{}')), ch, check)).toBe(false);
     expect(sendToQueue).not.toHaveBeenCalled();
     expect(ack).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['unsigned', delivery(Buffer.from('[{},{},{}]'), { key: null }), 'signature missing'],
+    [
+      'signed with another key',
+      delivery(Buffer.from('[{},{},{}]'), { key: signingKey('an-attacker-chosen-key-0123456789abcdef') }),
+      'signature invalid',
+    ],
+    [
+      'whose bytes changed after signing',
+      delivery(Buffer.from('[{},{},{}]'), { signed: Buffer.from('[{},{}]') }),
+      'signature invalid',
+    ],
+  ])('should dead-letter a delivery %s with the reason, without parsing it', (_case, message, reason) => {
+    const { channel: ch, sendToQueue, ack } = channel();
+    const parse = jest.spyOn(JSON, 'parse');
+
+    expect(refusedUnread(message, ch, check)).toBe(true);
+
+    expect(parse).not.toHaveBeenCalled();
+    expect(reasonOf(sendToQueue)).toBe(`Message rejected: ${reason}`);
+    expect(ack).toHaveBeenCalledWith(message);
+  });
+
+  it('should check the signature over the bytes, never parsing them: signed bytes that are not JSON pass, for the parser to refuse', () => {
+    const { channel: ch, sendToQueue } = channel();
+    const message = delivery(Buffer.from('this is not JSON {['));
+    const parse = jest.spyOn(JSON, 'parse');
+
+    expect(refusedUnread(message, ch, check)).toBe(false);
+
+    expect(parse).not.toHaveBeenCalled();
+    expect(sendToQueue).not.toHaveBeenCalled();
+    parse.mockRestore();
+    expect(() => JSON.parse(message.content.toString()) as unknown).toThrow(SyntaxError);
   });
 });

@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { Channel, ConsumeMessage } from 'amqplib';
+import { RejectedMessageError } from '@app/messaging';
+import type { MessageAuthenticator } from '@app/signing';
 import { Delivery } from './delivery';
 
 /**
  * How deep a message's JSON may nest. Commands nest a handful of levels (packet, payload, items,
  * item, tasks, task); a deeper one is hostile, and would overflow the stack of what walks it after
- * parsing (the signature check serializes it again, validation recurses into it).
+ * parsing (validation recurses into it; a v1 signature check serializes it again).
  */
 export const MAX_JSON_DEPTH = 32;
 
@@ -17,10 +19,9 @@ const CLOSE_ARRAY = 0x5d;
 const CLOSE_OBJECT = 0x7d;
 
 /**
- * Why a delivery must be refused before anything parses its body, or undefined. Only what the raw
- * bytes tell: its size, and how deep its JSON nests. A worker's heap is capped, and JSON.parse of a
- * large or deeply nested body is where one message could take the whole process down; the
- * signature can only be checked after parsing (it covers the parsed payload).
+ * Why a delivery's body is too large or nests too deep to parse, or undefined: what the raw bytes
+ * tell, checked before they are hashed for the signature. A worker's heap is capped, and JSON.parse
+ * of a large or deeply nested body is where one message could take the whole process down.
  */
 export function refusalBeforeParsing(content: Buffer, maxBytes: number): string | undefined {
   if (content.length > maxBytes) {
@@ -34,21 +35,40 @@ export function refusalBeforeParsing(content: Buffer, maxBytes: number): string 
 
 const logger = new Logger('Messages');
 
+export interface ArrivalCheck {
+  maxBytes: number;
+  deadLetterQueue: string;
+  /** Checks the signature over the raw bytes (MessageAuthenticator.checkBytes). */
+  authenticator: Pick<MessageAuthenticator, 'checkBytes'>;
+}
+
 /**
  * Dead-letters a delivery that must not be parsed, with the reason, without reading its body; true
- * when it did. No reply: the reply address of an unauthenticated message is the sender's choice, and
- * the gateway never sends such a message (it answers 413 instead).
+ * when it did: one too large or nested too deep, and one the gateway's key did not sign (its
+ * signature covers the exact bytes). No reply: the reply address of an unauthenticated message is
+ * the sender's choice, and the gateway sends none of these (one too large it answers 413).
  */
 export function refusedUnread(
   message: ConsumeMessage,
   channel: Channel,
-  { maxBytes, deadLetterQueue }: { maxBytes: number; deadLetterQueue: string },
+  { maxBytes, deadLetterQueue, authenticator }: ArrivalCheck,
 ): boolean {
-  const reason = refusalBeforeParsing(message.content, maxBytes);
+  const reason = refusalBeforeParsing(message.content, maxBytes) ?? unsigned(message, authenticator);
   if (reason === undefined) return false;
   new Delivery(channel, message, deadLetterQueue).deadLetter(reason);
   logger.warn(`Dead-lettered unread from ${message.fields.routingKey}: ${reason}`);
   return true;
+}
+
+/** Why the signature over the raw bytes does not check, or undefined when it does. */
+function unsigned(message: ConsumeMessage, authenticator: ArrivalCheck['authenticator']): string | undefined {
+  try {
+    authenticator.checkBytes(message);
+    return undefined;
+  } catch (err) {
+    // Only refusals are expected; anything else still must not reach the parser.
+    return err instanceof RejectedMessageError ? err.message : `signature check failed: ${String(err)}`;
+  }
 }
 
 /**

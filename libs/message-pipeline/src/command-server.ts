@@ -3,6 +3,7 @@ import { MessageHandler, OutgoingResponse, RmqContext, RmqOptions, ServerRMQ } f
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import { MessageHeader } from '@app/messaging';
+import type { MessageAuthenticator } from '@app/signing';
 import { refusedUnread } from './arrival-check';
 import { inFlight } from './in-flight';
 import { intake } from './intake';
@@ -20,6 +21,8 @@ export interface CommandServerOptions {
   moreQueues?: Array<{ queue: string; prefetch: number }>;
   /** Larger deliveries are dead-lettered unread, before Nest parses them. */
   maxMessageBytes: number;
+  /** Checks each delivery's signature over its raw bytes: one the gateway did not sign is dead-lettered unread. */
+  authenticator: MessageAuthenticator;
   /** Where those go. */
   deadLetterQueue: string;
 }
@@ -31,8 +34,9 @@ export interface CommandServerOptions {
  *   closes: either way the worker would sit idle for good. Each QueueConsumer re-declares and
  *   re-subscribes; a lost channel forces a reconnect.
  * - More than one queue: background jobs have a queue and a prefetch of their own.
- * - Size: a delivery over MESSAGE_MAX_BYTES (or nested too deep) is dead-lettered unread; Nest
- *   would JSON.parse any body it is handed, however large, on a worker whose heap is capped.
+ * - Size and signature: a delivery over MESSAGE_MAX_BYTES, nested too deep, or whose bytes the
+ *   gateway's key did not sign is dead-lettered unread; Nest would JSON.parse any body it is handed,
+ *   however large, on a worker whose heap is capped.
  * - Unknown patterns: rejected on the channel they came on, not Nest's own.
  * - Pausing: while the intake is closed (the database is unreachable) it holds no consumer.
  * - Shutdown: it cancels its consumers first, lets the pipeline settle what it holds (bounded by
@@ -58,8 +62,13 @@ export class CommandServer extends ServerRMQ {
     super(options);
     const events = {
       message: (message: ConsumeMessage, channel: Channel) => {
-        // Before Nest parses the body: what is too large or nests too deep never reaches JSON.parse.
-        const unread = { maxBytes: settings.maxMessageBytes, deadLetterQueue: settings.deadLetterQueue };
+        // Before Nest parses the body: what is too large, nests too deep or is not signed by the
+        // gateway never reaches JSON.parse.
+        const unread = {
+          maxBytes: settings.maxMessageBytes,
+          deadLetterQueue: settings.deadLetterQueue,
+          authenticator: settings.authenticator,
+        };
         if (refusedUnread(message, channel, unread)) return;
         void this.handleMessage(message, channel).catch((err: Error) => this.handleError(String(err)));
       },

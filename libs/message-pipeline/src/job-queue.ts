@@ -48,33 +48,21 @@ export class JobQueue implements OnApplicationShutdown {
     try {
       await Promise.all(
         messages.map(({ pattern, data, messageId }) => {
-          const signedAt = Date.now();
-          // No deadline, no reply: nobody waits for a batch; the job age limit bounds it instead.
-          const signature = this.signer.sign({
-            tenantId,
-            userId,
-            messageId,
-            pattern,
-            signedAt,
-            deadline: '',
-            replyTo: '',
-            correlationId: '',
-            data,
-          });
           const body = Buffer.from(JSON.stringify({ pattern, data, id: messageId }));
-          return channel.sendToQueue(queue, body, {
+          // No deadline, no reply: nobody waits for a batch; the job age limit bounds it instead.
+          // Signed over these very bytes and headers.
+          const options = this.signer.signed(body, {
             persistent: true,
             messageId,
             contentType: 'application/json',
-            timeout: CONFIRM_TIMEOUT_MS,
             headers: {
               [MessageHeader.TenantId]: tenantId,
               [MessageHeader.UserId]: userId,
               [MessageHeader.CorrelationId]: correlationId,
-              [MessageHeader.SignedAt]: String(signedAt),
-              [MessageHeader.Signature]: signature,
+              [MessageHeader.SignedAt]: String(Date.now()),
             },
           });
+          return channel.sendToQueue(queue, body, { ...options, timeout: CONFIRM_TIMEOUT_MS });
         }),
       );
     } catch (err) {

@@ -90,7 +90,8 @@ export class MessagePipeline implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const rmq = context.switchToRpc().getContext<RmqContext>();
     const inbound: Inbound = {
-      // The signature is checked over exactly what the handler receives, as Nest already parsed it.
+      // As Nest parsed it, from bytes whose signature the transport checked on arrival (a v1
+      // signature is checked over this packet instead).
       packet: { pattern: rmq.getPattern(), data: context.switchToRpc().getData<unknown>() },
       delivery: new Delivery(
         rmq.getChannelRef() as Channel,

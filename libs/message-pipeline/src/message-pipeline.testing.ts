@@ -13,7 +13,7 @@ import { lastValueFrom, Observable } from 'rxjs';
 import type { Inbox, InboxEntry, InboxRecord, TenantTransaction } from '@app/database';
 import { MessageHeader, RpcErrorBody } from '@app/messaging';
 import { PageQuery } from '@app/pagination';
-import { MessageAuthenticator, signingKey, signMessage } from '@app/signing';
+import { MessageAuthenticator, signingKey, signedPublish } from '@app/signing';
 import { TenantContextService, TenantIdentity } from '@app/tenancy';
 import { Command } from './command.decorator';
 import { CurrentMessage } from './current-message';
@@ -65,38 +65,25 @@ export interface MessageOptions {
   correlationId?: string;
 }
 
-/** A message as the gateway would publish it: signed over its own headers and body. */
+/** A message as the gateway would publish it: signed over its own bytes, headers and properties. */
 export function consumeMessage(
   headers: MessagePropertyHeaders,
   options: MessageOptions = {},
 ): ConsumeMessage {
-  const messageId = options.messageId ?? randomUUID();
-  const signedAt = options.signedAt ?? Date.now();
-  const tenant = headers[MessageHeader.TenantId] as string | undefined;
-  const signed: MessagePropertyHeaders = { ...headers, [MessageHeader.SignedAt]: String(signedAt) };
-  if (options.key !== null) {
-    signed[MessageHeader.Signature] = signMessage(options.key ?? KEY, {
-      tenantId: (tenant ?? '').toLowerCase(),
-      userId: headers[MessageHeader.UserId] as string,
-      messageId,
-      pattern: PATTERN,
-      signedAt,
-      deadline: String(headers[MessageHeader.Deadline] ?? ''),
-      replyTo: options.replyTo ?? '',
-      correlationId: options.correlationId ?? '',
-      data: options.data ?? DATA,
-    });
-  }
-  const data = 'tamperedData' in options ? options.tamperedData : (options.data ?? DATA);
+  const body = (data: unknown) => Buffer.from(JSON.stringify({ pattern: PATTERN, data, id: 'c1' }));
+  const signedBody = body(options.data ?? DATA);
+  const unsigned = {
+    headers: { ...headers, [MessageHeader.SignedAt]: String(options.signedAt ?? Date.now()) },
+    messageId: options.messageId ?? randomUUID(),
+    replyTo: options.replyTo,
+    correlationId: options.correlationId,
+  };
+  const properties =
+    options.key === null ? unsigned : signedPublish(options.key ?? KEY, signedBody, unsigned);
   return {
-    content: Buffer.from(JSON.stringify({ pattern: PATTERN, data, id: 'c1' })),
+    content: 'tamperedData' in options ? body(options.tamperedData) : signedBody,
     fields: { deliveryTag: 1, redelivered: false, exchange: '', routingKey: 'projects', consumerTag: 'ctag' },
-    properties: {
-      headers: signed,
-      messageId,
-      replyTo: options.replyTo,
-      correlationId: options.correlationId,
-    } as ConsumeMessage['properties'],
+    properties: properties as unknown as ConsumeMessage['properties'],
   };
 }
 

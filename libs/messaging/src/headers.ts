@@ -10,8 +10,9 @@ export const MessageHeader = {
   CorrelationId: 'x-correlation-id',
   // Epoch milliseconds after which the caller has given up; the worker then must not apply it.
   Deadline: 'x-deadline',
-  // HMAC-SHA256 by the gateway over tenant, user, message id, pattern, time, deadline, reply address,
-  // correlation id and body; on a reply, by the worker over the request it answers and the reply.
+  // HMAC-SHA256 by the gateway over tenant, user, message id, time, deadline, reply address,
+  // correlation id and the body's exact bytes; on a reply, by the worker over the request it answers
+  // and the reply.
   Signature: 'x-signature',
   SignedAt: 'x-signed-at',
   // Set on the dead-letter copy: why the worker refused the message.

@@ -1,16 +1,23 @@
 import { createHash } from 'node:crypto';
 
-/** What a command's signature covers: everything that decides whose data it touches, how, and where the answer goes. */
+/**
+ * What a command's signature covers besides its bytes: whose data it touches, when, and where the
+ * answer goes, as the message's headers and properties carry them.
+ */
 export interface SignedFields {
   tenantId: string;
   userId: string;
   messageId: string;
-  pattern: string;
   signedAt: number;
   deadline: string;
   /** The reply address, and the correlation id the answer is sent under: '' for a message nobody answers. */
   replyTo: string;
   correlationId: string;
+}
+
+/** A command's body as Nest parsed it: what the v1 format covered instead of the bytes. */
+export interface MessagePacket {
+  pattern: string;
   data: unknown;
 }
 
@@ -22,32 +29,29 @@ export interface ReplyFields {
   content: Buffer;
 }
 
-function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('base64url');
-}
-
-function bodyHash(data: unknown): string {
-  return sha256(JSON.stringify(data ?? null));
+/** SHA-256 of a message's bytes, as signed (base64url). */
+export function contentDigest(content: Buffer | string): string {
+  return createHash('sha256').update(content).digest('base64url');
 }
 
 /**
  * v2: canonical JSON of an array. JSON escapes every quote, backslash and control character in a
  * string (and a lone surrogate), so no content of one field can pass for a field boundary: two
- * different sets of fields never give the same text. The first element keeps commands and replies
- * apart.
+ * different sets of fields never give the same text. The body is covered by the digest of its exact
+ * bytes, pattern and payload included, so the worker verifies before anything parses it. The first
+ * element keeps commands and replies apart.
  */
-export function commandV2(fields: SignedFields): string {
+export function commandV2(fields: SignedFields, digest: string): string {
   return JSON.stringify([
     'tenantry.command.v2',
     fields.tenantId,
     fields.userId,
     fields.messageId,
-    fields.pattern,
     fields.signedAt,
     fields.deadline,
     fields.replyTo,
     fields.correlationId,
-    bodyHash(fields.data),
+    digest,
   ]);
 }
 
@@ -57,24 +61,25 @@ export function replyV2(fields: ReplyFields): string {
     fields.tenantId,
     fields.messageId,
     fields.correlationId,
-    sha256(fields.content),
+    contentDigest(fields.content),
   ]);
 }
 
 /**
  * v1, the format before v2: fields joined by newlines, unescaped, so a newline inside a field
  * shifts content into the next one under the same signature; nor does it cover the reply address.
+ * It covers the parsed payload (serialized again), so it can only be checked after parsing.
  * Verified only while MESSAGE_SIGNATURE_ACCEPT_V1 is set (SECURITY.md, key rotation).
  */
-export function commandV1(fields: SignedFields): string {
+export function commandV1(fields: SignedFields, { pattern, data }: MessagePacket): string {
   return [
     'v1',
     fields.tenantId,
     fields.userId,
     fields.messageId,
-    fields.pattern,
+    pattern,
     String(fields.signedAt),
     fields.deadline,
-    bodyHash(fields.data),
+    contentDigest(JSON.stringify(data ?? null)),
   ].join('\n');
 }

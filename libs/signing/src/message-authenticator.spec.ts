@@ -1,39 +1,51 @@
 import type { ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { MessageHeader, RejectedMessageError, StaleSignatureError } from '@app/messaging';
-import { commandV1, SignedFields } from './canonical-form';
+import { commandV1, contentDigest, SignedFields } from './canonical-form';
 import { seal } from './mac';
 import { MessageAuthenticator } from './message-authenticator';
-import { signingKey, signMessage } from './message-signature';
+import { signCommand, signingKey } from './message-signature';
+
+// The real digest, counted.
+jest.mock('./canonical-form', () => {
+  const actual = jest.requireActual<typeof import('./canonical-form')>('./canonical-form');
+  return { ...actual, contentDigest: jest.fn(actual.contentDigest) };
+});
 
 const KEY = signingKey('unit-test-message-signing-key-0123456789');
 const PREVIOUS = signingKey('unit-test-previous-signing-key-0123456789');
 const MAX_AGE = 60_000;
 const SKEW = 30_000;
 const NOW = 1_700_000_000_000;
-const IDENTITY = { tenantId: '11111111-1111-4111-8111-111111111111', userId: 'u', correlationId: 'c' };
+const TENANT = '11111111-1111-4111-8111-111111111111';
+const IDENTITY = { tenantId: TENANT, userId: 'u', correlationId: 'c' };
 const PACKET = { pattern: 'projects.get.v1', data: { id: 'p1' } };
 
 /** A delivered command signed at `signedAt`, with the reply address it was signed for. */
 function command(
   signedAt: number,
-  { key = KEY, replyTo = 'amq.gen-gateway', v1 = false } = {},
+  { key = KEY, replyTo = 'amq.gen-gateway', v1 = false, content = Buffer.from(JSON.stringify(PACKET)) } = {},
 ): ConsumeMessage {
   const fields: SignedFields = {
-    ...IDENTITY,
-    ...PACKET,
+    tenantId: TENANT,
+    userId: 'u',
     messageId: randomUUID(),
     signedAt,
     deadline: '',
     replyTo,
     correlationId: 'corr-1',
   };
-  const signature = v1 ? seal(key, 'v1', commandV1(fields)) : signMessage(key, fields);
+  const signature = v1 ? seal(key, 'v1', commandV1(fields, PACKET)) : signCommand(key, fields, content);
   return {
-    content: Buffer.from('{}'),
+    content,
     fields: { deliveryTag: 1, redelivered: false, exchange: '', routingKey: 'q', consumerTag: 't' },
     properties: {
-      headers: { [MessageHeader.SignedAt]: String(signedAt), [MessageHeader.Signature]: signature },
+      headers: {
+        [MessageHeader.TenantId]: TENANT,
+        [MessageHeader.UserId]: 'u',
+        [MessageHeader.SignedAt]: String(signedAt),
+        [MessageHeader.Signature]: signature,
+      },
       messageId: fields.messageId,
       replyTo: 'amq.gen-gateway',
       correlationId: 'corr-1',
@@ -56,6 +68,51 @@ describe(MessageAuthenticator.name, () => {
   it('should refuse a command sent to another reply address than it was signed for', () => {
     expect(() =>
       authenticator().authenticate(command(NOW, { replyTo: 'amq.gen-other' }), IDENTITY, PACKET, {}, NOW),
+    ).toThrow(/signature invalid/);
+  });
+
+  it('should check the bytes once, before anything parses them, and not again when authenticating', () => {
+    const auth = authenticator();
+    // Signed bytes that are not even JSON: the signature is over the bytes, not over what they parse to.
+    const message = command(NOW, { content: Buffer.from('not json at all {') });
+    const parse = jest.spyOn(JSON, 'parse');
+
+    expect(() => auth.checkBytes(message)).not.toThrow();
+    expect(parse).not.toHaveBeenCalled();
+    parse.mockRestore();
+    const tampered = { ...message, content: Buffer.from('not json at all [') };
+    expect(() => auth.checkBytes(tampered)).toThrow(/signature invalid/);
+    expect(auth.authenticate(message, IDENTITY, PACKET, {}, NOW).key).toBe(KEY);
+  });
+
+  it('should hash a delivery once (a body may be 33 MiB), however often it is checked', () => {
+    const auth = authenticator();
+    const message = command(NOW);
+    jest.mocked(contentDigest).mockClear();
+
+    auth.checkBytes(message);
+    auth.checkBytes(message);
+    auth.authenticate(message, IDENTITY, PACKET, {}, NOW);
+
+    expect(contentDigest).toHaveBeenCalledTimes(1);
+    expect(contentDigest).toHaveBeenCalledWith(message.content);
+  });
+
+  it('should refuse a command whose bytes changed after signing, before parsing them', () => {
+    const message = command(NOW);
+    const tampered = { ...message, content: Buffer.from(JSON.stringify({ ...PACKET, data: { id: 'p2' } })) };
+
+    expect(() => authenticator().checkBytes(tampered)).toThrow(/signature invalid/);
+  });
+
+  it('should pass a v1 signature on arrival only while it is accepted, and check it over the parsed packet', () => {
+    const message = command(NOW, { v1: true });
+
+    expect(() => authenticator().checkBytes(message)).toThrow(/signature format v1 is no longer accepted/);
+    const accepting = authenticator(true);
+    expect(() => accepting.checkBytes(message)).not.toThrow();
+    expect(() =>
+      accepting.authenticate(message, IDENTITY, { ...PACKET, data: { id: 'p2' } }, {}, NOW),
     ).toThrow(/signature invalid/);
   });
 

@@ -1,9 +1,10 @@
-import type { ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage, Message } from 'amqplib';
 import { KeyObject } from 'node:crypto';
 import { TenantIdentity } from '@app/tenancy';
 import { MessageHeader, RejectedMessageError, StaleSignatureError, textHeader as text } from '@app/messaging';
+import { MessagePacket } from './canonical-form';
 import { ReplayGuard } from './replay-guard';
-import { MessagePacket, verifiedCommand } from './signed-command';
+import { PendingV1, VerifiedCommand, verifiedBytes, verifiedV1 } from './signed-command';
 
 export interface AuthenticatorOptions {
   keys: readonly KeyObject[];
@@ -30,8 +31,21 @@ export interface AuthenticateOptions {
 export class MessageAuthenticator {
   // One per age limit: a guard's window is constant, which keeps its eviction cheap.
   private readonly guards = new Map<number, ReplayGuard>();
+  // Each delivery's check of its bytes, made once (a body may be 33 MiB) and kept no longer than it.
+  private readonly arrivals = new WeakMap<Message, VerifiedCommand | PendingV1>();
 
   constructor(private readonly options: AuthenticatorOptions) {}
+
+  /**
+   * Checks the signature over the delivery's exact bytes, headers and properties, before anything
+   * parses it: RejectedMessageError unless the gateway's key signed them. A worker's heap is capped,
+   * and parsing is where one forged message could take the process down. A v1 signature (while
+   * MESSAGE_SIGNATURE_ACCEPT_V1 is set) covers the parsed payload, so it passes here and is checked
+   * by authenticate, after parsing.
+   */
+  checkBytes(message: Message): void {
+    this.arrival(message);
+  }
 
   /**
    * The key that signed the command, once it is shown to be the gateway's and seen for the first
@@ -46,9 +60,11 @@ export class MessageAuthenticator {
     { trustRedelivery = false, maxAgeMs = this.options.maxAgeMs }: AuthenticateOptions = {},
     now = Date.now(),
   ): { key: KeyObject; signedAt: number } {
-    const { fields, signature, key } = verifiedCommand(this.options.keys, message, identity, packet, {
-      acceptV1: this.options.acceptV1,
-    });
+    // The bytes were checked on arrival (checked here if they were not); only v1 waits for the packet.
+    const arrival = this.arrival(message);
+    const { fields, signature, key } = arrival.key
+      ? arrival
+      : verifiedV1(this.options.keys, arrival, identity, packet);
     // A message the broker hands out again after a lost ack was seen here before. For a handler
     // behind the inbox (trustRedelivery) the inbox decides what becomes of it; for one that only
     // reads, a second sighting is refused, as `redelivered` can be provoked by anyone who may
@@ -76,6 +92,15 @@ export class MessageAuthenticator {
   forget(message: ConsumeMessage): void {
     const signature = text(message, MessageHeader.Signature);
     if (signature) for (const guard of this.guards.values()) guard.forget(signature);
+  }
+
+  private arrival(message: Message): VerifiedCommand | PendingV1 {
+    let arrival = this.arrivals.get(message);
+    if (!arrival) {
+      arrival = verifiedBytes(this.options.keys, message, { acceptV1: this.options.acceptV1 });
+      this.arrivals.set(message, arrival);
+    }
+    return arrival;
   }
 
   /**

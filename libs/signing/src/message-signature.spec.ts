@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { commandV1, SignedFields } from './canonical-form';
+import { commandV1, commandV2, contentDigest, SignedFields } from './canonical-form';
 import { seal } from './mac';
-import { signingKey, signMessage, verifySignature } from './message-signature';
+import { keyThatSignedV1, keyThatSignedV2, signCommand, signingKey } from './message-signature';
 
 const KEY = signingKey('unit-test-message-signing-key-0123456789');
 const PREVIOUS = signingKey('unit-test-previous-signing-key-0123456789');
@@ -9,19 +9,19 @@ const FIELDS: SignedFields = {
   tenantId: '11111111-1111-4111-8111-111111111111',
   userId: 'u',
   messageId: '22222222-2222-4222-8222-222222222222',
-  pattern: 'projects.create.v1',
   signedAt: 1_700_000_000_000,
   deadline: '1700000005000',
   replyTo: 'amq.gen-abc',
   correlationId: '33333333-3333-4333-8333-333333333333',
-  data: { name: 'Apollo' },
 };
+const PACKET = { pattern: 'projects.create.v1', data: { name: 'Apollo' } };
+const CONTENT = Buffer.from(JSON.stringify({ ...PACKET, id: 'c1' }));
+const DIGEST = contentDigest(CONTENT);
 
 // Fields whose text is next to each other in the canonical forms.
 const NEIGHBOURS = [
   ['tenantId', 'userId'],
   ['userId', 'messageId'],
-  ['messageId', 'pattern'],
   ['deadline', 'replyTo'],
   ['replyTo', 'correlationId'],
 ] as const;
@@ -32,14 +32,14 @@ const text = fc.string({
   maxLength: 10,
 });
 
-describe(verifySignature.name, () => {
-  const signature = signMessage(KEY, FIELDS);
+describe(keyThatSignedV2.name, () => {
+  const signature = signCommand(KEY, FIELDS, CONTENT);
   const mac = signature.slice('v2='.length);
 
   it('should sign in the v2 format and accept the signature as signed, naming the key', () => {
     expect(signature).toMatch(/^v2=[\w-]{43}$/);
-    expect(verifySignature([KEY], FIELDS, signature)).toBe(KEY);
-    expect(verifySignature([PREVIOUS, KEY], FIELDS, signature)).toBe(KEY);
+    expect(keyThatSignedV2([KEY], FIELDS, DIGEST, signature)).toBe(KEY);
+    expect(keyThatSignedV2([PREVIOUS, KEY], FIELDS, DIGEST, signature)).toBe(KEY);
   });
 
   it.each([
@@ -50,29 +50,32 @@ describe(verifySignature.name, () => {
     ['under the v1 label', `v1=${mac}`],
   ])('should refuse the same MAC spelled %s (the replay guard remembers spellings)', (_case, spelled) => {
     expect(spelled).not.toBe(signature);
-    expect(verifySignature([KEY], FIELDS, spelled, { acceptV1: true })).toBeUndefined();
+    expect(keyThatSignedV2([KEY], FIELDS, DIGEST, spelled)).toBeUndefined();
   });
 
   it.each<[keyof SignedFields, unknown]>([
     ['tenantId', '44444444-4444-4444-8444-444444444444'],
     ['userId', 'admin'],
     ['messageId', '55555555-5555-4555-8555-555555555555'],
-    ['pattern', 'projects.delete.v1'],
     ['signedAt', FIELDS.signedAt + 1],
     ['deadline', '1700000099000'],
     ['replyTo', 'amq.gen-attacker'],
     ['replyTo', ''],
     ['correlationId', '66666666-6666-4666-8666-666666666666'],
-    ['data', { name: 'Other' }],
   ])('should refuse a signature over another %s', (field, value) => {
-    expect(verifySignature([KEY], { ...FIELDS, [field]: value }, signature)).toBeUndefined();
+    expect(keyThatSignedV2([KEY], { ...FIELDS, [field]: value }, DIGEST, signature)).toBeUndefined();
   });
 
-  it('should verify the v1 format only when it is accepted (messages queued before the upgrade)', () => {
-    const v1 = seal(KEY, 'v1', commandV1(FIELDS));
+  it.each([
+    ['another pattern', { ...PACKET, pattern: 'projects.delete.v1', id: 'c1' }],
+    ['another payload', { ...PACKET, data: { name: 'Other' }, id: 'c1' }],
+    ['another request id', { ...PACKET, id: 'c2' }],
+    ['the same packet spelled otherwise', { id: 'c1', ...PACKET }],
+  ])('should refuse a signature over a body with %s: it covers the exact bytes', (_case, packet) => {
+    const other = Buffer.from(JSON.stringify(packet));
 
-    expect(verifySignature([KEY], FIELDS, v1)).toBeUndefined();
-    expect(verifySignature([KEY], FIELDS, v1, { acceptV1: true })).toBe(KEY);
+    expect(other.equals(CONTENT)).toBe(false);
+    expect(keyThatSignedV2([KEY], FIELDS, contentDigest(other), signature)).toBeUndefined();
   });
 
   it('should refuse any newline moved from one field into the next', () => {
@@ -81,10 +84,22 @@ describe(verifySignature.name, () => {
         const original = { ...FIELDS, [first]: `${head}\n${tail}`, [second]: next };
         const shifted = { ...FIELDS, [first]: head, [second]: `${tail}\n${next}` };
 
-        expect(verifySignature([KEY], shifted, signMessage(KEY, original))).toBeUndefined();
+        expect(commandV2(shifted, DIGEST)).not.toBe(commandV2(original, DIGEST));
+        expect(keyThatSignedV2([KEY], shifted, DIGEST, signCommand(KEY, original, CONTENT))).toBeUndefined();
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe(keyThatSignedV1.name, () => {
+  it('should verify the v1 format over the parsed packet, and no v2 signature', () => {
+    const v1 = seal(KEY, 'v1', commandV1(FIELDS, PACKET));
+
+    expect(keyThatSignedV1([KEY], FIELDS, PACKET, v1)).toBe(KEY);
+    expect(keyThatSignedV1([KEY], FIELDS, { ...PACKET, data: { name: 'Other' } }, v1)).toBeUndefined();
+    expect(keyThatSignedV1([KEY], FIELDS, PACKET, signCommand(KEY, FIELDS, CONTENT))).toBeUndefined();
+    expect(keyThatSignedV2([KEY], FIELDS, DIGEST, v1)).toBeUndefined();
   });
 
   it('should show why v1 is retired: the same shift leaves its signed text unchanged', () => {
@@ -99,6 +114,8 @@ describe(verifySignature.name, () => {
       messageId: '22222222-2222-4222-8222-222222222222\nprojects.create.v1',
     };
 
-    expect(commandV1(shifted)).toBe(commandV1(original));
+    expect(commandV1(shifted, { ...PACKET, pattern: 'x' })).toBe(
+      commandV1(original, { ...PACKET, pattern: 'x' }),
+    );
   });
 });

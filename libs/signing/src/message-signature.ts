@@ -1,30 +1,37 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
-import { commandV1, commandV2, SignedFields } from './canonical-form';
+import { commandV1, commandV2, contentDigest, MessagePacket, SignedFields } from './canonical-form';
 import { keyThatSigned, readSignature, seal } from './mac';
-
-export interface VerifyOptions {
-  /** Also verify the v1 format: messages signed before the upgrade (MESSAGE_SIGNATURE_ACCEPT_V1). */
-  acceptV1?: boolean;
-}
 
 export function signingKey(secret: string): KeyObject {
   return createSecretKey(Buffer.from(secret, 'utf8'));
 }
 
-/** HMAC-SHA256 over the signed fields, as `v2=<base64url>`. */
-export function signMessage(key: KeyObject, fields: SignedFields): string {
-  return seal(key, 'v2', commandV2(fields));
+/** HMAC-SHA256 over the signed fields and the exact bytes of the body, as `v2=<base64url>`. */
+export function signCommand(key: KeyObject, fields: SignedFields, content: Buffer): string {
+  return seal(key, 'v2', commandV2(fields, contentDigest(content)));
 }
 
-/** The key (current, then previous during a rotation) that produced the signature; undefined if none did. */
-export function verifySignature(
+/**
+ * The key (current, then previous during a rotation) whose v2 signature this is, over these fields
+ * and a body of this digest; undefined if none, or if it is no v2 signature.
+ */
+export function keyThatSignedV2(
   keys: readonly KeyObject[],
   fields: SignedFields,
+  digest: string,
   signature: string,
-  { acceptV1 = false }: VerifyOptions = {},
 ): KeyObject | undefined {
   const read = readSignature(signature);
-  if (!read) return undefined;
-  if (read.version === 'v1') return acceptV1 ? keyThatSigned(keys, commandV1(fields), read.mac) : undefined;
-  return keyThatSigned(keys, commandV2(fields), read.mac);
+  return read?.version === 'v2' ? keyThatSigned(keys, commandV2(fields, digest), read.mac) : undefined;
+}
+
+/** The same for the v1 format, over the parsed body (messages signed before the upgrade). */
+export function keyThatSignedV1(
+  keys: readonly KeyObject[],
+  fields: SignedFields,
+  packet: MessagePacket,
+  signature: string,
+): KeyObject | undefined {
+  const read = readSignature(signature);
+  return read?.version === 'v1' ? keyThatSigned(keys, commandV1(fields, packet), read.mac) : undefined;
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KeyObject } from 'node:crypto';
-import { SignedFields } from './canonical-form';
-import { signMessage } from './message-signature';
+import { CommandProperties, signedPublish } from './signed-command';
 
 export const MESSAGE_SIGNING_KEY = Symbol('MESSAGE_SIGNING_KEY');
 
@@ -10,7 +9,11 @@ export const MESSAGE_SIGNING_KEY = Symbol('MESSAGE_SIGNING_KEY');
 export class MessageSigner {
   constructor(@Inject(MESSAGE_SIGNING_KEY) private readonly key: KeyObject) {}
 
-  sign(fields: SignedFields): string {
-    return signMessage(this.key, fields);
+  /** The options to publish exactly these bytes with, signed over both. */
+  signed<T extends CommandProperties & { headers?: Record<string, unknown> }>(
+    content: Buffer,
+    options: T,
+  ): T {
+    return signedPublish(this.key, content, options);
   }
 }

@@ -1,4 +1,5 @@
 import { ClientRMQ, RmqOptions } from '@nestjs/microservices';
+import type { Options } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import { PayloadTooLargeError } from '@app/errors';
 
@@ -9,7 +10,8 @@ export type SizeBoundedClientOptions = Required<RmqOptions>['options'] & { maxMe
  * 413 at once, instead of a dead letter and a 503 once it has waited out its timeout. A body within
  * the gateway's limits can still make a larger command (bytes that are not UTF-8 become U+FFFD, three
  * bytes each), so the message itself is measured. On the buffer Nest has already built, so no command
- * is serialized twice: Nest has no hook between building it and publishing it.
+ * is serialized twice: Nest has no hook between building it and publishing it. Its subclass gets
+ * one there (`outgoing`), for what needs the exact bytes sent (a signature over them).
  */
 export class SizeBoundedClientRMQ extends ClientRMQ {
   private readonly maxMessageBytes: number;
@@ -25,14 +27,29 @@ export class SizeBoundedClientRMQ extends ClientRMQ {
     // Typed `any` through Nest's optional dependency on amqp-connection-manager.
     const channel = this.channel as ChannelWrapper;
     const send = channel.sendToQueue.bind(channel);
-    channel.sendToQueue = (queue, content, ...rest) =>
-      Buffer.isBuffer(content) && content.length > this.maxMessageBytes
-        ? Promise.reject(
-            new PayloadTooLargeError(
-              `The request makes a message of ${content.length} bytes; the workers take at most ${this.maxMessageBytes}`,
-            ),
-          )
-        : send(queue, content, ...rest);
+    channel.sendToQueue = (queue, content, options, ...rest) => {
+      if (!Buffer.isBuffer(content)) return Promise.reject(new Error('a message must be sent as bytes'));
+      if (content.length > this.maxMessageBytes) {
+        return Promise.reject(
+          new PayloadTooLargeError(
+            `The request makes a message of ${content.length} bytes; the workers take at most ${this.maxMessageBytes}`,
+          ),
+        );
+      }
+      try {
+        return send(queue, content, this.outgoing(content, options), ...rest);
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
     return created;
+  }
+
+  /**
+   * The options a message goes out with, given the exact bytes that go: unchanged here. Called after
+   * the size check; a throw refuses the message.
+   */
+  protected outgoing(_content: Buffer, options: Options.Publish | undefined): Options.Publish | undefined {
+    return options;
   }
 }
