@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Options } from 'amqplib';
 import { PayloadTooLargeError } from '@app/errors';
 import { SizeBoundedClientRMQ } from './size-bounded-client';
@@ -20,12 +21,26 @@ function connected(maxMessageBytes: number, Client = SizeBoundedClientRMQ) {
   const send = jest.fn<Promise<boolean>, Parameters<Send>>(() => Promise.resolve(true));
   const client = new Client({ urls: [], queue: 'q', maxMessageBytes });
   const internals = client as unknown as { client: object; channel: { sendToQueue: Send } };
-  internals.client = { createChannel: () => ({ sendToQueue: send }) };
+  const wrapper = Object.assign(new EventEmitter(), { sendToQueue: send });
+  internals.client = { createChannel: () => wrapper };
   void client.createChannel();
-  return { client, send, sendToQueue: (content: Buffer) => internals.channel.sendToQueue('q', content, {}) };
+  return {
+    client,
+    send,
+    wrapper,
+    sendToQueue: (content: Buffer) => internals.channel.sendToQueue('q', content, {}),
+  };
 }
 
 describe(SizeBoundedClientRMQ.name, () => {
+  it('should survive a channel that fails while it is set up (an unheard error would end the process)', () => {
+    const { wrapper } = connected(10);
+
+    expect(() =>
+      wrapper.emit('error', new Error('Channel ended, no reply will be forthcoming')),
+    ).not.toThrow();
+  });
+
   it('should publish a message of exactly the maximum', async () => {
     const { send, sendToQueue } = connected(10);
 

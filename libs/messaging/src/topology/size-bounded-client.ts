@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ClientRMQ, RmqOptions } from '@nestjs/microservices';
 import type { Options } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
@@ -14,6 +15,7 @@ export type SizeBoundedClientOptions = Required<RmqOptions>['options'] & { maxMe
  * one there (`outgoing`), for what needs the exact bytes sent (a signature over them).
  */
 export class SizeBoundedClientRMQ extends ClientRMQ {
+  private static readonly channelLogger = new Logger('ClientProxy');
   private readonly maxMessageBytes: number;
 
   constructor(options: SizeBoundedClientOptions) {
@@ -26,6 +28,14 @@ export class SizeBoundedClientRMQ extends ClientRMQ {
     const created = super.createChannel();
     // Typed `any` through Nest's optional dependency on amqp-connection-manager.
     const channel = this.channel as ChannelWrapper;
+    // A channel closed while it is being set up (the app closing, the broker going away) makes the
+    // wrapper emit 'error'; Nest listens for none, and an unheard 'error' ends the process. The
+    // wrapper sets the channel up again on the next connection.
+    channel.on('error', (err: unknown) =>
+      SizeBoundedClientRMQ.channelLogger.warn(
+        `Channel setup failed: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
     const send = channel.sendToQueue.bind(channel);
     channel.sendToQueue = (queue, content, options, ...rest) => {
       if (!Buffer.isBuffer(content)) return Promise.reject(new Error('a message must be sent as bytes'));
