@@ -32,12 +32,13 @@ async function setup() {
   const sent: Sent[] = [];
   // As after a (re)connect: the channel Nest publishes on, wrapped by the transport.
   internals.client = {
-    createChannel: () => ({
-      sendToQueue: (_queue: string, content: Buffer, options: Sent['options']) => {
-        sent.push({ content, options });
-        return Promise.resolve(true);
-      },
-    }),
+    createChannel: () =>
+      Object.assign(new EventEmitter(), {
+        sendToQueue: (_queue: string, content: Buffer, options: Sent['options']) => {
+          sent.push({ content, options });
+          return Promise.resolve(true);
+        },
+      }),
   };
   void transport.createChannel();
   let deliver: (message: ConsumeMessage) => void = () => undefined;

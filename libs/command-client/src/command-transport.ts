@@ -5,6 +5,13 @@ import { KeyObject } from 'node:crypto';
 import { MessageHeader, SizeBoundedClientOptions, SizeBoundedClientRMQ, textHeader } from '@app/messaging';
 import { MessageSigner, verifyReply } from '@app/signing';
 
+/**
+ * Anyone who learns the reply queue's name may publish to it: a flood is bounded (the oldest
+ * dropped) and drained as fast as replies are checked. Far above the replies in flight, which
+ * RPC_MAX_IN_FLIGHT bounds.
+ */
+const REPLY_QUEUE_BOUNDS = { 'x-max-length': 10_000, 'x-max-length-bytes': 256 * 1024 * 1024 };
+
 /** The request a reply must be signed for. */
 export interface AwaitedReply {
   tenantId: string;
@@ -66,7 +73,12 @@ export class CommandTransport extends SizeBoundedClientRMQ {
     // On every (re)connect: an exclusive queue goes with its connection. Requests still waiting on
     // the old one time out (503), as they did when direct reply-to's channel went. Named by the
     // broker: a name of ours could still be held by a connection the broker has not yet seen die.
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+    const { queue } = await channel.assertQueue('', {
+      exclusive: true,
+      autoDelete: true,
+      durable: false,
+      arguments: REPLY_QUEUE_BOUNDS,
+    });
     this.replyQueue = queue;
     await channel.consume(queue, (reply) => reply && this.received(reply), { noAck: true });
   }
