@@ -18,8 +18,21 @@ const CORRELATION_ID = ApiHeader({
     'Ties the request to its log lines in both apps; 1–100 of `A-Z a-z 0-9 . _ : -`, else a new one is made',
 });
 
+// What each error looks like, for Swagger UI's example (ErrorBody alone would show one for all).
+const EXAMPLES: Record<number, Pick<ErrorBody, 'message' | 'error'>> = {
+  400: { message: ['name must be between 1 and 200 characters long'], error: 'Bad Request' },
+  401: { message: 'missing or invalid bearer token', error: 'Unauthorized' },
+  403: { message: 'Tenant is unknown or suspended', error: 'Forbidden' },
+  404: { message: 'Project not found', error: 'Not Found' },
+  409: { message: 'A project with this name already exists', error: 'Conflict' },
+  413: { message: 'Request body is too large' },
+  422: { message: 'This Idempotency-Key was used for a different request', error: 'Unprocessable Entity' },
+  503: { message: 'The message broker is unavailable', error: 'Service Unavailable' },
+};
+
 function error(status: number, description: string, headers?: HeadersObject) {
-  return ApiResponse({ status, description, type: ErrorBody, headers });
+  const example = { statusCode: status, ...EXAMPLES[status] };
+  return ApiResponse({ status, description, type: ErrorBody, headers, example });
 }
 
 /** A group of routes that need a token: its tag, the bearer scheme and the correlation id header. */

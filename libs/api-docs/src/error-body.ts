@@ -1,17 +1,15 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Every error the gateway answers, in Nest's shape: the domain error filter's and the framework's. */
 export class ErrorBody {
-  @ApiProperty({ example: 404 })
+  @ApiProperty({ type: 'integer' })
   statusCode!: number;
 
   // A validation failure lists every problem; any other error has one sentence.
-  @ApiProperty({
-    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
-    example: ['name must be between 1 and 200 characters long'],
-  })
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] })
   message!: string | string[];
 
-  @ApiProperty({ example: 'Not Found' })
-  error!: string;
+  // Fastify's own refusals, such as a body over the limit, come without it.
+  @ApiPropertyOptional({ description: "The status's reason phrase" })
+  error?: string;
 }
