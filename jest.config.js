@@ -1,11 +1,11 @@
-// @nestjs/* and jose (under jwks-rsa) ship ESM only, so they are transformed to CommonJS with the rest;
-// ts-jest cannot load them.
+// @nestjs/*, jose (under jwks-rsa) and content-disposition (under @fastify/static, which serves
+// Swagger UI) ship ESM only, so they are transformed to CommonJS with the rest; ts-jest cannot load them.
 const fs = require('node:fs');
 
 const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 const common = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { ...swc, swcrc: false }] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose|content-disposition)/)'],
   moduleNameMapper: {
     '^@app/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { setupApiDocs } from '@app/api-docs';
 import { developmentKeysWarning, GatewayEnv, gatewayEnvSchema, parseEnv } from '@app/config';
 import { EscapingConsoleLogger } from '@app/logging';
 import { declareDeadLetterQueue } from '@app/messaging';
@@ -53,6 +54,7 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   await declareDeadLetterQueue(commandClientOptionsFrom(config)).catch((err: unknown) =>
     Logger.error(`Could not declare the dead-letter queue: ${String(err)}`, 'Bootstrap'),
   );
+  setupApiDocs(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -1,5 +1,6 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { Page, PageQuery } from '@app/pagination';
+import { PageOf, PageQuery } from '@app/pagination';
 
 /** Message patterns, versioned: a breaking payload change gets a new version, never an edit. */
 export const JobPattern = {
@@ -13,34 +14,74 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** Path of /jobs/:id, and payload of get and cancel. */
 export class JobIdInput {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
 }
 
 /** Query of GET /jobs and payload of jobs.list.v1: newest first. */
 export class ListJobsInput extends PageQuery {
+  @ApiPropertyOptional({ enum: JOB_STATUSES })
   @IsOptional()
   @IsIn(JOB_STATUSES)
   status?: JobStatus;
 }
 
 /** What a POST that starts a job answers, with 202 and `Location: /jobs/<id>`. */
-export interface JobAccepted {
-  jobId: string;
-  status: JobStatus;
+export class JobAccepted {
+  @ApiProperty({ format: 'uuid' })
+  jobId!: string;
+
+  @ApiProperty({ enum: JOB_STATUSES })
+  status!: JobStatus;
 }
 
-/** A job as the API returns it; dates are ISO 8601 strings. */
-export interface JobView {
-  id: string;
-  type: string;
-  status: JobStatus;
-  progress: { done: number; total: number };
+export class JobProgress {
+  @ApiProperty({ type: 'integer', description: 'Items settled so far' })
+  done!: number;
+
+  @ApiProperty({ type: 'integer' })
+  total!: number;
+}
+
+/** A job as the API returns it; dates are ISO 8601 strings. A class only for the API document. */
+export class JobView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({
+    example: 'projects.import',
+    description: 'projects.import, projects.archive or projects.unarchive',
+  })
+  type!: string;
+
+  @ApiProperty({ enum: JOB_STATUSES })
+  status!: JobStatus;
+
+  @ApiProperty({ type: JobProgress })
+  progress!: JobProgress;
+
+  // Each job type has its own result; the jobs lib does not know them (projects depends on it).
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'By type, as it grows batch by batch: an import `{imported, conflicts, conflictNames}`, an archive `{projectId, status}`',
+  })
   result?: unknown;
+
+  @ApiPropertyOptional({ description: 'Why the job failed' })
   error?: string;
-  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
   startedAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
   finishedAt?: string;
 }
 
-export type JobPage = Page<JobView>;
+/** A page of the tenant's jobs, newest first. */
+export class JobPage extends PageOf(JobView) {}

@@ -1,3 +1,5 @@
+import type { Type as Class } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CursorPosition, decodeCursor, encodeCursor } from './cursor';
@@ -7,6 +9,7 @@ export const MAX_PAGE_SIZE = 100;
 
 /** `?limit=&cursor=` of every list route, and the same fields of its list command. */
 export class PageQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -19,6 +22,7 @@ export class PageQuery {
    * a bad cursor throws InvalidInputError there, so both answer 400 `cursor is not valid` (a
    * validation rule would give the gateway a list of messages and dead-letter the worker's copy).
    */
+  @ApiPropertyOptional({ maxLength: 200, description: 'The `nextCursor` of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -34,6 +38,22 @@ function checked(cursor: string): string {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/** A list route's response as a class, for the API document: `class ProjectPage extends PageOf(ProjectView) {}`. */
+export function PageOf<T>(item: Class<T>) {
+  class PageOfItems implements Page<T> {
+    @ApiProperty({ type: [item] })
+    items!: T[];
+
+    @ApiProperty({
+      type: String,
+      nullable: true,
+      description: 'The `cursor` of the next page; null on the last',
+    })
+    nextCursor!: string | null;
+  }
+  return PageOfItems;
 }
 
 export type SortDirection = 'asc' | 'desc';

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -30,6 +31,7 @@ export class ImportTaskItem {
   @IsText({ min: 1, max: 500, notBlank: true })
   title!: string;
 
+  @ApiPropertyOptional({ default: false })
   @IsOptional()
   @IsBoolean()
   done?: boolean;
@@ -37,6 +39,7 @@ export class ImportTaskItem {
 
 /** One project of an import: the same rules as POST /projects, and its tasks. */
 export class ImportItem extends CreateProjectInput {
+  @ApiPropertyOptional({ type: [ImportTaskItem], maxItems: MAX_TASKS_PER_ITEM })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_TASKS_PER_ITEM)
@@ -47,6 +50,7 @@ export class ImportItem extends CreateProjectInput {
 
 /** Body of POST /projects/import and payload of projects.import.v1. */
 export class ImportProjectsInput {
+  @ApiProperty({ type: [ImportItem], minItems: 1, maxItems: MAX_IMPORT_ITEMS })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_IMPORT_ITEMS)

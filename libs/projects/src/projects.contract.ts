@@ -1,5 +1,6 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID, ValidateIf } from 'class-validator';
-import { Page, PageQuery } from '@app/pagination';
+import { PageOf, PageQuery } from '@app/pagination';
 import { IsText } from '@app/validation';
 
 /** Message patterns, versioned: a breaking payload change gets a new version, never an edit. */
@@ -17,6 +18,7 @@ export class CreateProjectInput {
   @IsText({ min: 1, max: 200, notBlank: true })
   name!: string;
 
+  @ApiPropertyOptional({ nullable: true })
   @IsOptional()
   @IsText({ min: 0, max: 2000, multiline: true })
   description?: string | null;
@@ -25,10 +27,12 @@ export class CreateProjectInput {
 /** Body of PATCH /projects/:id. */
 export class UpdateProjectInput {
   // Unlike description, a name cannot be cleared: null is validated (and refused), only absence skips.
+  @ApiPropertyOptional()
   @ValidateIf((_input, value) => value !== undefined)
   @IsText({ min: 1, max: 200, notBlank: true })
   name?: string;
 
+  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
   @IsOptional()
   @IsText({ min: 0, max: 2000, multiline: true })
   description?: string | null;
@@ -39,6 +43,7 @@ export class ListProjectsInput extends PageQuery {}
 
 /** Path parameter of /projects/:id and payload of get/delete. */
 export class ProjectIdInput {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
 }
@@ -49,15 +54,29 @@ export class UpdateProjectPayload extends UpdateProjectInput {
   id!: string;
 }
 
-/** A project as the API returns it; dates are ISO 8601 strings. */
-export interface ProjectView {
-  id: string;
-  tenantId: string;
-  name: string;
-  description: string | null;
-  status: 'active' | 'archived';
-  createdAt: string;
-  updatedAt: string;
+/** A project as the API returns it; dates are ISO 8601 strings. A class only for the API document. */
+export class ProjectView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  tenantId!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  description!: string | null;
+
+  @ApiProperty({ enum: ['active', 'archived'], description: 'An archived project is read-only' })
+  status!: 'active' | 'archived';
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
 }
 
-export type ProjectPage = Page<ProjectView>;
+/** A page of projects, newest first. */
+export class ProjectPage extends PageOf(ProjectView) {}

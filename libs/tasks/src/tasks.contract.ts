@@ -1,5 +1,6 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsUUID, ValidateIf } from 'class-validator';
-import { Page, PageQuery } from '@app/pagination';
+import { PageOf, PageQuery } from '@app/pagination';
 import { IsText } from '@app/validation';
 
 /** Message patterns, versioned: a breaking payload change gets a new version, never an edit. */
@@ -16,12 +17,14 @@ const TITLE = { min: 1, max: 500, notBlank: true };
 
 /** Path of /projects/:projectId/tasks. */
 export class ProjectTasksPath {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   projectId!: string;
 }
 
 /** Path of /projects/:projectId/tasks/:taskId, and payload of tasks.get.v1 and tasks.delete.v1. */
 export class TaskPath extends ProjectTasksPath {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   taskId!: string;
 }
@@ -40,10 +43,12 @@ export class CreateTaskPayload extends CreateTaskInput {
 
 /** Body of PATCH /projects/:projectId/tasks/:taskId; null is refused, only absence skips. */
 export class UpdateTaskInput {
+  @ApiPropertyOptional()
   @ValidateIf((_input, value) => value !== undefined)
   @IsText(TITLE)
   title?: string;
 
+  @ApiPropertyOptional()
   @ValidateIf((_input, value) => value !== undefined)
   @IsBoolean()
   done?: boolean;
@@ -67,15 +72,29 @@ export class ListTasksPayload extends ListTasksInput {
   projectId!: string;
 }
 
-/** A task as the API returns it; dates are ISO 8601 strings. */
-export interface TaskView {
-  id: string;
-  projectId: string;
-  tenantId: string;
-  title: string;
-  done: boolean;
-  createdAt: string;
-  updatedAt: string;
+/** A task as the API returns it; dates are ISO 8601 strings. A class only for the API document. */
+export class TaskView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  projectId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  tenantId!: string;
+
+  @ApiProperty()
+  title!: string;
+
+  @ApiProperty()
+  done!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
 }
 
-export type TaskPage = Page<TaskView>;
+/** A page of a project's tasks, oldest first. */
+export class TaskPage extends PageOf(TaskView) {}

@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { buildMessage, IsString, Matches, ValidateBy, ValidationOptions } from 'class-validator';
 
@@ -68,6 +69,15 @@ function IsWellFormedUnicode(): PropertyDecorator {
  */
 export function IsText({ min, max, notBlank = false, multiline = false }: TextRules): PropertyDecorator {
   return applyDecorators(
+    // The rule documents itself (metadata only), so the API document cannot state other limits.
+    ApiProperty({
+      type: String,
+      minLength: min,
+      maxLength: max,
+      description: multiline
+        ? 'No control characters but tabs and line breaks; normalised to NFC'
+        : 'No control characters; normalised to NFC',
+    }),
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC') : value)),
     IsString(),
     IsWellFormedUnicode(),
