@@ -4,8 +4,9 @@ import { AsyncMicroserviceOptions } from '@nestjs/microservices';
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { developmentKeysWarning, WorkerEnv } from '@app/config';
 import { EscapingConsoleLogger } from '@app/logging';
-import { CommandServer } from '@app/message-pipeline';
+import { CommandServer, MessageMetrics } from '@app/message-pipeline';
 import { commandServerOptions, declareWorkerQueues, queueNames } from '@app/messaging';
+import { WorkerHealth } from './worker.health';
 import { WorkerModule } from './worker.module';
 import { brokerOptionsFrom } from './worker.options';
 
@@ -13,14 +14,15 @@ import { brokerOptionsFrom } from './worker.options';
 export async function createWorker(): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(WorkerModule, {
     logger: new EscapingConsoleLogger(),
-    inject: [ConfigService],
-    useFactory: (config: ConfigService<WorkerEnv, true>) => {
+    inject: [ConfigService, MessageMetrics],
+    useFactory: (config: ConfigService<WorkerEnv, true>, metrics: MessageMetrics) => {
       const broker = brokerOptionsFrom(config);
       return {
         strategy: new CommandServer(commandServerOptions(broker).options, {
           drainMs: config.get('WORKER_DRAIN_MS', { infer: true }),
           maxMessageBytes: broker.queues.maxMessageBytes,
           deadLetterQueue: queueNames(broker.queuePrefix).deadLetter,
+          metrics,
           // Before consuming, on every (re)connect: until the dead-letter queue and the retry ladder
           // exist, what is dead-lettered or retried is lost.
           declareQueues: (channel) => declareWorkerQueues(channel, broker),
@@ -41,5 +43,7 @@ export async function createWorker(): Promise<INestMicroservice> {
     MESSAGE_SIGNING_KEY: config.get('MESSAGE_SIGNING_KEY', { infer: true }),
   });
   if (warning) Logger.warn(warning, 'Config');
+  // /health/ready asks the transport whether it is connected and consuming.
+  app.get(WorkerHealth).watch(app.getTransportServer() as CommandServer);
   return app;
 }

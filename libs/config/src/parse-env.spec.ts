@@ -37,6 +37,7 @@ const QUEUE_DEFAULTS = {
   MESSAGE_MAX_BYTES: 33 * MiB,
   QUEUE_MAX_LENGTH: 100_000,
   QUEUE_MAX_BYTES: 256 * MiB,
+  METRICS_TENANT_LABELS: [],
 };
 
 describe(parseEnv.name, () => {
@@ -61,6 +62,8 @@ describe(parseEnv.name, () => {
         HTTP_HEADERS_TIMEOUT_MS: 10_000,
         HTTP_REQUEST_TIMEOUT_MS: 300_000,
         HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+        METRICS_HOST: '127.0.0.1',
+        HEALTH_TIMEOUT_MS: 2000,
       });
     });
 
@@ -312,6 +315,9 @@ describe(parseEnv.name, () => {
         WORKER_RETRY_ATTEMPTS: 8,
         WORKER_RETRY_BASE_MS: 250,
         WORKER_DRAIN_MS: 10_000,
+        WORKER_HTTP_PORT: 3001,
+        WORKER_HTTP_HOST: '127.0.0.1',
+        HEALTH_TIMEOUT_MS: 2000,
       });
     });
 

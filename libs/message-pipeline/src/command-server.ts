@@ -6,6 +6,7 @@ import { MessageHeader } from '@app/messaging';
 import { refusedUnread } from './arrival-check';
 import { inFlight } from './in-flight';
 import { intake } from './intake';
+import { MessageMetrics, UNKNOWN_PATTERN, UNREAD_PATTERN } from './message.metrics';
 import { PendingReplies } from './pending-replies';
 import { QueueConsumer } from './queue-consumer';
 import { replySignatures } from './reply-signatures';
@@ -22,6 +23,16 @@ export interface CommandServerOptions {
   maxMessageBytes: number;
   /** Where those go. */
   deadLetterQueue: string;
+  /** Counts what the transport refuses before the pipeline sees it. */
+  metrics?: MessageMetrics;
+}
+
+/** What /health/ready asks of the transport. */
+export interface TransportReadiness {
+  /** Connected to the broker. */
+  broker: boolean;
+  /** Every queue it serves has a live consumer (none while the intake is closed or it drains). */
+  consuming: boolean;
 }
 
 /**
@@ -50,6 +61,10 @@ export class CommandServer extends ServerRMQ {
   private closing = false;
   private readonly replies = new PendingReplies();
   private readonly onIntakeChange = () => void this.followIntake();
+  private readonly unknownPattern: MessageHandler<unknown, RmqContext> = (data, context) => {
+    this.settings.metrics?.refused(UNKNOWN_PATTERN, 'unknown_pattern');
+    return unknownPattern(data, context);
+  };
 
   constructor(
     options: Required<RmqOptions>['options'],
@@ -60,7 +75,11 @@ export class CommandServer extends ServerRMQ {
       message: (message: ConsumeMessage, channel: Channel) => {
         // Before Nest parses the body: what is too large or nests too deep never reaches JSON.parse.
         const unread = { maxBytes: settings.maxMessageBytes, deadLetterQueue: settings.deadLetterQueue };
-        if (refusedUnread(message, channel, unread)) return;
+        if (refusedUnread(message, channel, unread)) {
+          const tooLarge = message.content.length > settings.maxMessageBytes;
+          settings.metrics?.refused(UNREAD_PATTERN, tooLarge ? 'too_large' : 'too_deep');
+          return;
+        }
         void this.handleMessage(message, channel).catch((err: Error) => this.handleError(String(err)));
       },
       lost: (why: string) => this.lost(why),
@@ -97,7 +116,16 @@ export class CommandServer extends ServerRMQ {
 
   /** Never none: Nest would reject a message without a handler on the wrong channel (see unknownPattern). */
   override getHandlerByPattern(pattern: string): MessageHandler | null {
-    return super.getHandlerByPattern(pattern) ?? unknownPattern;
+    return super.getHandlerByPattern(pattern) ?? this.unknownPattern;
+  }
+
+  get readiness(): TransportReadiness {
+    // Typed `any` through Nest's optional dependency on amqp-connection-manager.
+    const connection = this.server as AmqpConnectionManager | null;
+    return {
+      broker: !this.closing && connection?.isConnected() === true,
+      consuming: !this.closing && this.consumers.every((consumer) => consumer.consuming),
+    };
   }
 
   override async close(): Promise<void> {

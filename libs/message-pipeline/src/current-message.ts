@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 
 const MESSAGE_ID = 'messageId';
+const AFTER_COMMIT = 'afterCommit';
 
 /** The message being handled, for handlers that derive ids from it (a job's id from its command's). */
 @Injectable()
@@ -11,6 +12,27 @@ export class CurrentMessage {
   /** Set by the pipeline once the message is authenticated. */
   set(messageId: string): void {
     this.cls.set(MESSAGE_ID, messageId);
+  }
+
+  /**
+   * Runs `run` once the message's transaction has committed, never when it rolls back (a retried
+   * message's attempts would count twice): for counters of what the work did. Outside a message,
+   * nothing.
+   */
+  afterCommit(run: () => void): void {
+    if (!this.cls.isActive()) return;
+    const waiting = this.cls.get<Array<() => void> | undefined>(AFTER_COMMIT);
+    if (waiting) waiting.push(run);
+    else this.cls.set(AFTER_COMMIT, [run]);
+  }
+
+  /** Set by the pipeline: the transaction committed (true) or rolled back (false). */
+  settled(committed: boolean): void {
+    if (!this.cls.isActive()) return;
+    const waiting = this.cls.get<Array<() => void> | undefined>(AFTER_COMMIT);
+    if (!waiting) return;
+    this.cls.set(AFTER_COMMIT, undefined);
+    if (committed) for (const run of waiting) run();
   }
 
   get id(): string {
