@@ -75,3 +75,17 @@ export async function workerContext(): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
   return moduleRef.init();
 }
+
+/** The base URL of a worker's own HTTP listener (/metrics, /health/*). */
+export async function workerHttpUrl(worker: INestApplicationContext): Promise<string> {
+  const { WorkerHttpListener } = await import('../../apps/worker/src/worker-http.listener.js');
+  const { port } = worker.get(WorkerHttpListener);
+  if (port === undefined) throw new Error('the worker does not listen for HTTP yet');
+  return `http://127.0.0.1:${port}`;
+}
+
+/** A worker's readiness, asked directly (for a worker context, which has no transport). */
+export async function workerReadiness(worker: INestApplicationContext): Promise<{ status: number; body: unknown }> {
+  const { WorkerHealth } = await import('../../apps/worker/src/worker.health.js');
+  return worker.get(WorkerHealth).ready();
+}

@@ -12,6 +12,9 @@ export class CurrentMessage {
   /** Set by the pipeline once the message is authenticated. */
   set(messageId: string): void {
     this.cls.set(MESSAGE_ID, messageId);
+    // Made here, in the message's own context, and filled in place: the transaction runs in a
+    // nested context whose store is a copy, where a value set would not be seen here afterwards.
+    this.cls.set(AFTER_COMMIT, []);
   }
 
   /**
@@ -21,17 +24,13 @@ export class CurrentMessage {
    */
   afterCommit(run: () => void): void {
     if (!this.cls.isActive()) return;
-    const waiting = this.cls.get<Array<() => void> | undefined>(AFTER_COMMIT);
-    if (waiting) waiting.push(run);
-    else this.cls.set(AFTER_COMMIT, [run]);
+    this.cls.get<Array<() => void> | undefined>(AFTER_COMMIT)?.push(run);
   }
 
   /** Set by the pipeline: the transaction committed (true) or rolled back (false). */
   settled(committed: boolean): void {
     if (!this.cls.isActive()) return;
-    const waiting = this.cls.get<Array<() => void> | undefined>(AFTER_COMMIT);
-    if (!waiting) return;
-    this.cls.set(AFTER_COMMIT, undefined);
+    const waiting = this.cls.get<Array<() => void> | undefined>(AFTER_COMMIT)?.splice(0) ?? [];
     if (committed) for (const run of waiting) run();
   }
 
