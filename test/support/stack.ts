@@ -89,3 +89,11 @@ export async function workerReadiness(worker: INestApplicationContext): Promise<
   const { WorkerHealth } = await import('../../apps/worker/src/worker.health.js');
   return worker.get(WorkerHealth).ready();
 }
+
+/** The port of the gateway's own /metrics listener (METRICS_PORT set). */
+export async function gatewayMetricsPort(gateway: INestApplicationContext): Promise<number> {
+  const { MetricsListener } = await import('../../apps/gateway/src/metrics.listener.js');
+  const { port } = gateway.get(MetricsListener);
+  if (port === undefined) throw new Error('the gateway serves /metrics on its public port');
+  return port;
+}

@@ -67,6 +67,29 @@ describe(parseEnv.name, () => {
       });
     });
 
+    it('should read METRICS_TENANT_LABELS as a bounded list of tenant UUIDs', () => {
+      const id = '11111111-1111-4111-8111-111111111111';
+      expect(
+        parseEnv(gatewayEnvSchema, { METRICS_TENANT_LABELS: ` ${id.toUpperCase()} ,,${id}` }).METRICS_TENANT_LABELS,
+      ).toEqual([id, id]);
+      expect(problems(() => parseEnv(gatewayEnvSchema, { METRICS_TENANT_LABELS: `${id},acme` }))).toEqual([
+        'METRICS_TENANT_LABELS: must be a comma-separated list of tenant UUIDs',
+      ]);
+      expect(
+        problems(() => parseEnv(workerEnvSchema, { METRICS_TENANT_LABELS: Array(51).fill(id).join(',') })),
+      ).toEqual(['METRICS_TENANT_LABELS: may list at most 50 tenants']);
+    });
+
+    it('should refuse a worker or metrics port out of range', () => {
+      expect(problems(() => parseEnv(gatewayEnvSchema, { METRICS_PORT: '70000' }))).toEqual([
+        expect.stringMatching(/^METRICS_PORT: /),
+      ]);
+      expect(problems(() => parseEnv(workerEnvSchema, { WORKER_HTTP_PORT: 'http' }))).toEqual([
+        expect.stringMatching(/^WORKER_HTTP_PORT: /),
+      ]);
+      expect(parseEnv(workerEnvSchema, { WORKER_HTTP_PORT: '0' }).WORKER_HTTP_PORT).toBe(0);
+    });
+
     it('should refuse a queue type RabbitMQ does not have', () => {
       expect(problems(() => parseEnv(gatewayEnvSchema, { QUEUE_TYPE: 'stream' }))).toEqual([
         'QUEUE_TYPE: Invalid option: expected one of "classic"|"quorum"',
