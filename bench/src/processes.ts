@@ -140,7 +140,7 @@ export async function startStack(
   const worker = AppProcess.spawn(
     'worker',
     'dist/apps/worker/src/main.js',
-    childEnvironment(env, profile),
+    childEnvironment(env, { ...profile, WORKER_HTTP_PORT: '0' }),
     [...WORKER_NODE_ARGS, ...nodeArgs],
     cleanup,
   );

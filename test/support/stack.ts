@@ -75,3 +75,25 @@ export async function workerContext(): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
   return moduleRef.init();
 }
+
+/** The base URL of a worker's own HTTP listener (/metrics, /health/*). */
+export async function workerHttpUrl(worker: INestApplicationContext): Promise<string> {
+  const { WorkerHttpListener } = await import('../../apps/worker/src/worker-http.listener.js');
+  const { port } = worker.get(WorkerHttpListener);
+  if (port === undefined) throw new Error('the worker does not listen for HTTP yet');
+  return `http://127.0.0.1:${port}`;
+}
+
+/** A worker's readiness, asked directly (for a worker context, which has no transport). */
+export async function workerReadiness(worker: INestApplicationContext): Promise<{ status: number; body: unknown }> {
+  const { WorkerHealth } = await import('../../apps/worker/src/worker.health.js');
+  return worker.get(WorkerHealth).ready();
+}
+
+/** The port of the gateway's own /metrics listener (METRICS_PORT set). */
+export async function gatewayMetricsPort(gateway: INestApplicationContext): Promise<number> {
+  const { MetricsListener } = await import('../../apps/gateway/src/metrics.listener.js');
+  const { port } = gateway.get(MetricsListener);
+  if (port === undefined) throw new Error('the gateway serves /metrics on its public port');
+  return port;
+}

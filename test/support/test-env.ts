@@ -58,6 +58,8 @@ export function buildTestEnv(runId: string): Record<string, string> {
     AMQP_URL: process.env.AMQP_URL || DEFAULT_AMQP_URL,
     JWT_SECRET: TEST_JWT_SECRET,
     MESSAGE_SIGNING_KEY: TEST_MESSAGE_SIGNING_KEY,
+    // Any free port: several workers (in-process and spawned) and parallel runs share the machine.
+    WORKER_HTTP_PORT: '0',
   };
 }
 

@@ -8,14 +8,18 @@ import { AuthModule } from '@app/auth';
 import { CommandClientModule } from '@app/command-client';
 import { appConfigModule, gatewayEnvSchema } from '@app/config';
 import { JobsModule } from '@app/jobs';
+import { HttpMetrics, MetricsModule } from '@app/metrics';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
 import { InputShapePipe } from '@app/validation';
 import { BrokerHealthIndicator } from './broker.health';
 import { DomainErrorFilter } from './domain-error.filter';
-import { authOptionsFrom, commandClientOptionsFrom } from './gateway.options';
+import { authOptionsFrom, commandClientOptionsFrom, metricsOptionsFrom } from './gateway.options';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
+import { MetricsListener } from './metrics.listener';
+import { WorkersHealthIndicator } from './workers.health';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -35,14 +39,18 @@ function correlationId(req: { headers: Record<string, string | string[] | undefi
     AuthModule.forRootAsync({ inject: [ConfigService], useFactory: authOptionsFrom }),
     CommandClientModule.forRootAsync({ inject: [ConfigService], useFactory: commandClientOptionsFrom }),
     TerminusModule,
+    MetricsModule.forRootAsync({ inject: [ConfigService], useFactory: metricsOptionsFrom }),
     // Resources: one line each.
     JobsModule.forGateway(),
     ProjectsModule.forGateway(),
     TasksModule.forGateway(),
   ],
-  controllers: [HealthController],
+  controllers: [HealthController, MetricsController],
   providers: [
     BrokerHealthIndicator,
+    WorkersHealthIndicator,
+    HttpMetrics,
+    MetricsListener,
     { provide: APP_FILTER, useClass: DomainErrorFilter },
     // Global pipes run in this order, and before a route's own (ImportBodyPipe): the shape check
     // must see the input before anything recurses into it or strips keys from it.

@@ -2,6 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import type { AuthOptions } from '@app/auth';
 import type { CommandClientOptions } from '@app/command-client';
 import { GatewayEnv, queueSettingsOf } from '@app/config';
+import type { MetricsOptions } from '@app/metrics';
 
 type Config = ConfigService<GatewayEnv, true>;
 
@@ -27,4 +28,8 @@ export function commandClientOptionsFrom(config: Config): CommandClientOptions {
     maxInFlight: config.get('RPC_MAX_IN_FLIGHT', { infer: true }),
     signingSecret: config.get('MESSAGE_SIGNING_KEY', { infer: true }),
   };
+}
+
+export function metricsOptionsFrom(config: Config): MetricsOptions {
+  return { tenantLabels: config.get('METRICS_TENANT_LABELS', { infer: true }) };
 }

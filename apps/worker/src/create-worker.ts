@@ -4,9 +4,10 @@ import { AsyncMicroserviceOptions } from '@nestjs/microservices';
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { developmentKeysWarning, WorkerEnv } from '@app/config';
 import { EscapingConsoleLogger } from '@app/logging';
-import { CommandServer } from '@app/message-pipeline';
+import { CommandServer, MessageMetrics } from '@app/message-pipeline';
 import { commandServerOptions, declareWorkerQueues, queueNames } from '@app/messaging';
 import { MessageAuthenticator } from '@app/signing';
+import { WorkerHealth } from './worker.health';
 import { WorkerModule } from './worker.module';
 import { brokerOptionsFrom } from './worker.options';
 
@@ -16,8 +17,12 @@ export async function createWorker(): Promise<INestMicroservice> {
     logger: new EscapingConsoleLogger(),
     // The pipeline's authenticator: the transport checks each delivery's bytes with it before Nest
     // parses them, and the pipeline then finds that check done.
-    inject: [ConfigService, MessageAuthenticator],
-    useFactory: (config: ConfigService<WorkerEnv, true>, authenticator: MessageAuthenticator) => {
+    inject: [ConfigService, MessageAuthenticator, MessageMetrics],
+    useFactory: (
+      config: ConfigService<WorkerEnv, true>,
+      authenticator: MessageAuthenticator,
+      metrics: MessageMetrics,
+    ) => {
       const broker = brokerOptionsFrom(config);
       return {
         strategy: new CommandServer(commandServerOptions(broker).options, {
@@ -25,6 +30,7 @@ export async function createWorker(): Promise<INestMicroservice> {
           maxMessageBytes: broker.queues.maxMessageBytes,
           authenticator,
           deadLetterQueue: queueNames(broker.queuePrefix).deadLetter,
+          metrics,
           // Before consuming, on every (re)connect: until the dead-letter queue and the retry ladder
           // exist, what is dead-lettered or retried is lost.
           declareQueues: (channel) => declareWorkerQueues(channel, broker),
@@ -45,5 +51,7 @@ export async function createWorker(): Promise<INestMicroservice> {
     MESSAGE_SIGNING_KEY: config.get('MESSAGE_SIGNING_KEY', { infer: true }),
   });
   if (warning) Logger.warn(warning, 'Config');
+  // /health/ready asks the transport whether it is connected and consuming.
+  app.get(WorkerHealth).watch(app.getTransportServer() as CommandServer);
   return app;
 }

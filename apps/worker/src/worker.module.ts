@@ -1,18 +1,25 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
 import { ClsModule } from 'nestjs-cls';
 import { appConfigModule, workerEnvSchema } from '@app/config';
 import { DatabaseModule, transactionalClsPlugin } from '@app/database';
 import { MessagePipelineModule } from '@app/message-pipeline';
+import { MetricsModule } from '@app/metrics';
 import { JobsModule } from '@app/jobs';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
-import { databaseOptionsFrom, messagePipelineOptionsFrom } from './worker.options';
+import { QueueMetrics } from './queue.metrics';
+import { WorkerHttpListener } from './worker-http.listener';
+import { WorkerHealth } from './worker.health';
+import { databaseOptionsFrom, messagePipelineOptionsFrom, metricsOptionsFrom } from './worker.options';
 
 @Module({
   imports: [
     appConfigModule(workerEnvSchema),
+    MetricsModule.forRootAsync({ inject: [ConfigService], useFactory: metricsOptionsFrom }),
+    TerminusModule,
     DatabaseModule.forRootAsync({ inject: [ConfigService], useFactory: databaseOptionsFrom }),
     ClsModule.forRoot({ global: true, plugins: [transactionalClsPlugin()] }),
     TenancyModule,
@@ -22,5 +29,6 @@ import { databaseOptionsFrom, messagePipelineOptionsFrom } from './worker.option
     ProjectsModule.forWorker(),
     TasksModule.forWorker(),
   ],
+  providers: [WorkerHealth, WorkerHttpListener, QueueMetrics],
 })
 export class WorkerModule {}

@@ -2,6 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import { queueSettingsOf, WorkerEnv } from '@app/config';
 import type { DatabaseOptions } from '@app/database';
 import type { MessagePipelineOptions } from '@app/message-pipeline';
+import type { MetricsOptions } from '@app/metrics';
 import type { BrokerOptions } from '@app/messaging';
 
 type Config = ConfigService<WorkerEnv, true>;
@@ -42,4 +43,8 @@ export function brokerOptionsFrom(config: Config): BrokerOptions & { prefetch: n
     queues: queueSettingsOf(config),
     prefetch: config.get('WORKER_PREFETCH', { infer: true }),
   };
+}
+
+export function metricsOptionsFrom(config: Config): MetricsOptions {
+  return { tenantLabels: config.get('METRICS_TENANT_LABELS', { infer: true }) };
 }

@@ -10,6 +10,7 @@ import {
   CommandClientOptions,
 } from './command-client.options';
 import { COMMAND_TRANSPORT, CommandClient } from './command.client';
+import { CommandClientMetrics } from './command-client.metrics';
 import { CommandTransport } from './command-transport';
 import { IdempotencyKeyInterceptor } from './idempotency-key.interceptor';
 
@@ -28,6 +29,7 @@ import { IdempotencyKeyInterceptor } from './idempotency-key.interceptor';
         new CommandTransport(commandClientOptions(options), key),
     },
     CommandClient,
+    CommandClientMetrics,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyKeyInterceptor },
   ],
   exports: [CommandClient, COMMAND_TRANSPORT],

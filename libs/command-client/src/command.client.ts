@@ -44,6 +44,11 @@ export class CommandClient implements OnModuleDestroy {
     this.statusSubscription.unsubscribe();
   }
 
+  /** Commands sent and still waiting for their answer (bounded by RPC_MAX_IN_FLIGHT). */
+  get waiting(): number {
+    return this.inFlight;
+  }
+
   async send<T>(pattern: string, data: object): Promise<T> {
     const record = this.record(data);
     // Fail at once rather than queue behind a broker that is down or has blocked publishers

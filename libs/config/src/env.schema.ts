@@ -28,6 +28,18 @@ const queuePrefix = z
   .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-"')
   .default('');
 
+// Tenants that get a label value of their own in per-tenant counters; every other tenant is `other`.
+// Bounded, and UUIDs only: each one is a set of series Prometheus keeps.
+const MAX_TENANT_LABELS = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const tenantLabels = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((id) => id.trim().toLowerCase()).filter(Boolean))
+  .refine((ids) => ids.every((id) => UUID.test(id)), 'must be a comma-separated list of tenant UUIDs')
+  .refine((ids) => ids.length <= MAX_TENANT_LABELS, `may list at most ${MAX_TENANT_LABELS} tenants`);
+const port = z.coerce.number().int().min(0).max(65535);
+
 const base = z.object({
   // Any name (staging, preview, …): all but development and test are held to production's rules.
   NODE_ENV: z
@@ -48,6 +60,7 @@ const base = z.object({
   // Bounds of the command and jobs queues and of each retry queue; a full one refuses publishes.
   QUEUE_MAX_LENGTH: positiveInt.default(100_000),
   QUEUE_MAX_BYTES: positiveInt.default(256 * MiB),
+  METRICS_TENANT_LABELS: tenantLabels,
 });
 
 /**
@@ -120,8 +133,13 @@ const optionalString = z.string().min(1).optional();
 export const gatewayEnvSchema = base
   .extend(jwt.shape)
   .extend({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: port.default(3000),
     HOST: z.string().default('0.0.0.0'),
+    // Unset: /metrics on PORT, public like /health. Set: only on this port, at METRICS_HOST.
+    METRICS_PORT: port.optional(),
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    // /health/ready: how long the broker may take to say whether a worker consumes the command queue.
+    HEALTH_TIMEOUT_MS: positiveInt.default(2000),
     RPC_TIMEOUT_MS: positiveInt.default(5000),
     // Commands the gateway waits on at once; past it, 503 rather than an ever longer queue.
     RPC_MAX_IN_FLIGHT: positiveInt.default(1024),
@@ -210,6 +228,12 @@ export const workerEnvSchema = base
     WORKER_RETRY_BASE_MS: positiveInt.default(250),
     // On SIGTERM, how long the worker waits for the messages in hand after it stops consuming.
     WORKER_DRAIN_MS: positiveInt.default(10_000),
+    // The worker's own listener for /metrics, /health/live and /health/ready; 0 takes any free port.
+    // Loopback by default: a container or a scraper elsewhere sets WORKER_HTTP_HOST=0.0.0.0.
+    WORKER_HTTP_PORT: port.default(3001),
+    WORKER_HTTP_HOST: z.string().default('127.0.0.1'),
+    // /health/ready: how long the database and the broker may take to answer.
+    HEALTH_TIMEOUT_MS: positiveInt.default(2000),
   })
   .superRefine(checkQueueBounds)
   .transform((env, ctx) => ({

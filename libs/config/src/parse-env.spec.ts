@@ -37,6 +37,7 @@ const QUEUE_DEFAULTS = {
   MESSAGE_MAX_BYTES: 33 * MiB,
   QUEUE_MAX_LENGTH: 100_000,
   QUEUE_MAX_BYTES: 256 * MiB,
+  METRICS_TENANT_LABELS: [],
 };
 
 describe(parseEnv.name, () => {
@@ -61,7 +62,32 @@ describe(parseEnv.name, () => {
         HTTP_HEADERS_TIMEOUT_MS: 10_000,
         HTTP_REQUEST_TIMEOUT_MS: 300_000,
         HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+        METRICS_HOST: '127.0.0.1',
+        HEALTH_TIMEOUT_MS: 2000,
       });
+    });
+
+    it('should read METRICS_TENANT_LABELS as a bounded list of tenant UUIDs', () => {
+      const id = '11111111-1111-4111-8111-111111111111';
+      expect(
+        parseEnv(gatewayEnvSchema, { METRICS_TENANT_LABELS: ` ${id.toUpperCase()} ,,${id}` }).METRICS_TENANT_LABELS,
+      ).toEqual([id, id]);
+      expect(problems(() => parseEnv(gatewayEnvSchema, { METRICS_TENANT_LABELS: `${id},acme` }))).toEqual([
+        'METRICS_TENANT_LABELS: must be a comma-separated list of tenant UUIDs',
+      ]);
+      expect(
+        problems(() => parseEnv(workerEnvSchema, { METRICS_TENANT_LABELS: Array(51).fill(id).join(',') })),
+      ).toEqual(['METRICS_TENANT_LABELS: may list at most 50 tenants']);
+    });
+
+    it('should refuse a worker or metrics port out of range', () => {
+      expect(problems(() => parseEnv(gatewayEnvSchema, { METRICS_PORT: '70000' }))).toEqual([
+        expect.stringMatching(/^METRICS_PORT: /),
+      ]);
+      expect(problems(() => parseEnv(workerEnvSchema, { WORKER_HTTP_PORT: 'http' }))).toEqual([
+        expect.stringMatching(/^WORKER_HTTP_PORT: /),
+      ]);
+      expect(parseEnv(workerEnvSchema, { WORKER_HTTP_PORT: '0' }).WORKER_HTTP_PORT).toBe(0);
     });
 
     it('should refuse a queue type RabbitMQ does not have', () => {
@@ -312,6 +338,9 @@ describe(parseEnv.name, () => {
         WORKER_RETRY_ATTEMPTS: 8,
         WORKER_RETRY_BASE_MS: 250,
         WORKER_DRAIN_MS: 10_000,
+        WORKER_HTTP_PORT: 3001,
+        WORKER_HTTP_HOST: '127.0.0.1',
+        HEALTH_TIMEOUT_MS: 2000,
       });
     });
 

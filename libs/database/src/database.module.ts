@@ -6,6 +6,7 @@ import { TenantContextService } from '@app/tenancy';
 import { PrismaService } from './client/prisma.service';
 import { DatabaseProbe } from './client/database-probe';
 import { Inbox } from './client/inbox';
+import { PoolMetrics } from './client/pool.metrics';
 import { TenantSql } from './client/tenant-sql';
 import { createTenantPrismaClient } from './client/tenant-prisma.client';
 import { TenantStatusService } from './client/tenant-status.service';
@@ -41,6 +42,7 @@ export function transactionalClsPlugin(): ClsPluginTransactional {
     Inbox,
     DatabaseProbe,
     TenantSql,
+    PoolMetrics,
     {
       provide: TENANT_PRISMA,
       inject: [PrismaService, TransactionHost, ClsService, TenantContextService],

@@ -3,13 +3,14 @@ import { JOB_FAILURES } from '@app/message-pipeline';
 import { ResourceModule } from '@app/resource';
 import { JobsHttpController } from './jobs.http.controller';
 import { JobsMessageController } from './jobs.message.controller';
+import { JobsMetrics } from './jobs.metrics';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 
 const Base = ResourceModule({
   http: [JobsHttpController],
   message: [JobsMessageController],
-  providers: [JobsService, JobsRepository, { provide: JOB_FAILURES, useExisting: JobsService }],
+  providers: [JobsService, JobsMetrics, JobsRepository, { provide: JOB_FAILURES, useExisting: JobsService }],
 });
 
 @Module({})

@@ -4,6 +4,7 @@ import { derivedUuid } from '@app/messaging';
 import { CurrentMessage, JobFailures, JobQueue } from '@app/message-pipeline';
 import { pageRequest, toPage } from '@app/pagination';
 import type { JobAccepted, JobPage, JobView, ListJobsInput } from './jobs.contract';
+import { JobsMetrics } from './jobs.metrics';
 import { JobRecord, JobsRepository } from './jobs.repository';
 
 /**
@@ -48,6 +49,7 @@ export class JobsService implements JobFailures {
     private readonly jobs: JobsRepository,
     private readonly queue: JobQueue,
     private readonly message: CurrentMessage,
+    private readonly metrics: JobsMetrics,
   ) {}
 
   /**
@@ -83,6 +85,7 @@ export class JobsService implements JobFailures {
         messageId: derivedUuid('batch', jobId, String(index)),
       })),
     );
+    this.metrics.jobStarted(type);
     return { jobId, status: 'queued' };
   }
 
@@ -101,12 +104,16 @@ export class JobsService implements JobFailures {
     const job = await this.jobs.count(jobId, outcome.error === undefined ? outcome.done : 0);
     if (!job) throw new JobClosedError();
     const finished = job.batchesDone >= job.batchesTotal;
+    const now = new Date();
     await this.jobs.update(jobId, {
       result: outcome.result(job.result),
-      startedAt: job.startedAt ?? new Date(),
-      ...(outcome.error !== undefined && { status: 'failed', error: outcome.error, finishedAt: new Date() }),
-      ...(outcome.error === undefined && finished && { status: 'succeeded', finishedAt: new Date() }),
+      startedAt: job.startedAt ?? now,
+      ...(outcome.error !== undefined && { status: 'failed', error: outcome.error, finishedAt: now }),
+      ...(outcome.error === undefined && finished && { status: 'succeeded', finishedAt: now }),
     });
+    if (outcome.error !== undefined || finished) {
+      this.metrics.jobEnded({ ...job, status: outcome.error === undefined ? 'succeeded' : 'failed', finishedAt: now });
+    }
   }
 
   async get(id: string): Promise<JobView> {
@@ -122,7 +129,10 @@ export class JobsService implements JobFailures {
   /** Cancels a queued or running job: batches still queued are skipped; what is committed stays. */
   async cancel(id: string): Promise<JobView> {
     const cancelled = await this.jobs.finish(id, 'cancelled');
-    if (cancelled) return toView(cancelled);
+    if (cancelled) {
+      this.metrics.jobEnded(cancelled);
+      return toView(cancelled);
+    }
     const job = await this.jobs.find(id);
     if (!job) throw new NotFoundError('Job');
     throw new ConflictError(`The job has already ${job.status}`);
@@ -130,7 +140,11 @@ export class JobsService implements JobFailures {
 
   /** True once the job has ended; false while it is not visible or still open (then try again). */
   async failed(jobId: string, reason: string): Promise<boolean> {
-    if (await this.jobs.finish(jobId, 'failed', `A batch could not be applied: ${reason}`)) return true;
+    const failed = await this.jobs.finish(jobId, 'failed', `A batch could not be applied: ${reason}`);
+    if (failed) {
+      this.metrics.jobEnded(failed);
+      return true;
+    }
     // Its start may commit between the two statements: seen here, still open, but missed above.
     const job = await this.jobs.find(jobId);
     return job !== null && job.status !== 'queued' && job.status !== 'running';

@@ -52,12 +52,12 @@ export function refusedUnread(
   message: ConsumeMessage,
   channel: Channel,
   { maxBytes, deadLetterQueue, authenticator }: ArrivalCheck,
-): boolean {
+): string | undefined {
   const reason = refusalBeforeParsing(message.content, maxBytes) ?? unsigned(message, authenticator);
-  if (reason === undefined) return false;
+  if (reason === undefined) return undefined;
   new Delivery(channel, message, deadLetterQueue).deadLetter(reason);
   logger.warn(`Dead-lettered unread from ${message.fields.routingKey}: ${reason}`);
-  return true;
+  return reason;
 }
 
 /** Why the signature over the raw bytes does not check, or undefined when it does. */

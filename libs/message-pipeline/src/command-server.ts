@@ -7,6 +7,8 @@ import type { MessageAuthenticator } from '@app/signing';
 import { refusedUnread } from './arrival-check';
 import { inFlight } from './in-flight';
 import { intake } from './intake';
+import { deadLetterReason } from './dead-letter-reason';
+import { MessageMetrics, UNKNOWN_PATTERN, UNREAD_PATTERN } from './message.metrics';
 import { PendingReplies } from './pending-replies';
 import { QueueConsumer } from './queue-consumer';
 import { replySignatures } from './reply-signatures';
@@ -25,6 +27,16 @@ export interface CommandServerOptions {
   authenticator: MessageAuthenticator;
   /** Where those go. */
   deadLetterQueue: string;
+  /** Counts what the transport refuses before the pipeline sees it. */
+  metrics?: MessageMetrics;
+}
+
+/** What /health/ready asks of the transport. */
+export interface TransportReadiness {
+  /** Connected to the broker. */
+  broker: boolean;
+  /** Every queue it serves has a live consumer (none while the intake is closed or it drains). */
+  consuming: boolean;
 }
 
 /**
@@ -54,6 +66,10 @@ export class CommandServer extends ServerRMQ {
   private closing = false;
   private readonly replies = new PendingReplies();
   private readonly onIntakeChange = () => void this.followIntake();
+  private readonly unknownPattern: MessageHandler<unknown, RmqContext> = (data, context) => {
+    this.settings.metrics?.refused(UNKNOWN_PATTERN, 'unknown_pattern');
+    return unknownPattern(data, context);
+  };
 
   constructor(
     options: Required<RmqOptions>['options'],
@@ -69,7 +85,11 @@ export class CommandServer extends ServerRMQ {
           deadLetterQueue: settings.deadLetterQueue,
           authenticator: settings.authenticator,
         };
-        if (refusedUnread(message, channel, unread)) return;
+        const refusal = refusedUnread(message, channel, unread);
+        if (refusal !== undefined) {
+          settings.metrics?.refused(UNREAD_PATTERN, deadLetterReason(refusal));
+          return;
+        }
         void this.handleMessage(message, channel).catch((err: Error) => this.handleError(String(err)));
       },
       lost: (why: string) => this.lost(why),
@@ -106,7 +126,16 @@ export class CommandServer extends ServerRMQ {
 
   /** Never none: Nest would reject a message without a handler on the wrong channel (see unknownPattern). */
   override getHandlerByPattern(pattern: string): MessageHandler | null {
-    return super.getHandlerByPattern(pattern) ?? unknownPattern;
+    return super.getHandlerByPattern(pattern) ?? this.unknownPattern;
+  }
+
+  get readiness(): TransportReadiness {
+    // Typed `any` through Nest's optional dependency on amqp-connection-manager.
+    const connection = this.server as AmqpConnectionManager | null;
+    return {
+      broker: !this.closing && connection?.isConnected() === true,
+      consuming: !this.closing && this.consumers.every((consumer) => consumer.consuming),
+    };
   }
 
   override async close(): Promise<void> {

@@ -3,6 +3,9 @@ import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { MessageHeader } from '@app/messaging';
 import { inFlight } from './in-flight';
 
+/** What became of a message, as counted: bounded, whatever the message said. */
+export type MessageOutcome = 'acked' | 'retried' | 'dead-lettered' | 'domain error';
+
 /**
  * One delivered message, settled at most once: a second ack or nack of the same delivery tag
  * makes RabbitMQ close the channel, taking every other in-flight message with it.
@@ -10,6 +13,9 @@ import { inFlight } from './in-flight';
 export class Delivery {
   private static readonly logger = new Logger('Delivery');
   private settled = false;
+  /** How it was settled, once it is; `deadLetterReason` goes with `dead-lettered`. */
+  outcome?: MessageOutcome;
+  deadLetterReason?: string;
 
   constructor(
     private readonly channel: Channel,
@@ -21,8 +27,11 @@ export class Delivery {
     return this.settled;
   }
 
-  ack(): void {
-    if (this.settle()) this.onChannel(() => this.channel.ack(this.message));
+  /** `domain error` for a refusal answered to the caller (acked all the same). */
+  ack(outcome: 'acked' | 'domain error' = 'acked'): void {
+    if (!this.settle()) return;
+    this.outcome = outcome;
+    this.onChannel(() => this.channel.ack(this.message));
   }
 
   /**
@@ -32,6 +41,8 @@ export class Delivery {
    */
   deadLetter(reason: string, headers: Record<string, unknown> = {}): void {
     if (!this.settle()) return;
+    this.outcome = 'dead-lettered';
+    this.deadLetterReason = reason;
     this.copyToDeadLetters(reason, headers);
   }
 
@@ -61,6 +72,7 @@ export class Delivery {
    */
   retryLater(queue: string, delayMs: number): void {
     if (!this.settle()) return;
+    this.outcome = 'retried';
     // A full delay queue refuses the copy (it is bounded): the message is dead-lettered instead of
     // lost, and its caller, who waits for the retry's answer, gets a 503 when it gives up.
     this.moveTo(

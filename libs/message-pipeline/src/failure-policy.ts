@@ -68,7 +68,7 @@ export class FailurePolicy {
   settle(pattern: string, delivery: Delivery, err: unknown): RpcErrorBody {
     if (err instanceof DomainError) {
       // An answer, not a fault: the transaction rolled back and the caller gets the error.
-      delivery.ack();
+      delivery.ack('domain error');
       return { code: err.code, message: err.message };
     }
     const correlationId = this.tenantContext.get()?.correlationId ?? '';

@@ -30,6 +30,7 @@ import {
   MESSAGE_PIPELINE_OPTIONS,
   MessagePipelineOptions,
 } from './message-pipeline.options';
+import { MessageMetrics } from './message.metrics';
 import { validatePayload } from './payload-validation';
 import { replySignatures } from './reply-signatures';
 
@@ -85,6 +86,7 @@ export class MessagePipeline implements NestInterceptor {
     @Inject(DEAD_LETTER_QUEUE) private readonly deadLetterQueue: string,
     @Inject(MESSAGE_PIPELINE_OPTIONS) private readonly options: Pick<MessagePipelineOptions, 'jobMaxAgeMs'>,
     @Optional() @Inject(JOB_FAILURES) private readonly jobFailures?: JobFailures,
+    @Optional() private readonly metrics?: MessageMetrics,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -103,8 +105,19 @@ export class MessagePipeline implements NestInterceptor {
       job: this.reflector.get<boolean | undefined>(COMMAND_JOB, context.getHandler()) === true,
       args: context.getArgs<unknown[]>(),
     };
+    const startedMs = performance.now();
     inFlight.enter();
-    const handled = this.cls.run(() => this.handle(inbound, next)).finally(() => inFlight.leave());
+    const handled = this.cls
+      .run(async () => {
+        try {
+          return await this.handle(inbound, next);
+        } finally {
+          // Inside the context, where the tenant (once admitted) is known.
+          const tenantId = this.metrics?.perTenant ? this.tenantContext.get()?.tenantId : undefined;
+          this.metrics?.settled(inbound.packet.pattern, inbound.delivery, startedMs, tenantId);
+        }
+      })
+      .finally(() => inFlight.leave());
     // NEVER, not EMPTY: Nest would answer a completed stream with an empty reply.
     return from(handled).pipe(mergeMap((result) => (result === NO_REPLY ? NEVER : of(result))));
   }
@@ -118,7 +131,9 @@ export class MessagePipeline implements NestInterceptor {
       // One delivery of a message id at a time: a second one at the same moment gets 409 (in flight).
       const exclusiveKey = inbound.readsOnly ? undefined : applied(inbound).messageId;
       result = await this.tenantTransaction.run(() => this.work(inbound, next), { exclusiveKey });
+      this.currentMessage.settled(true);
     } catch (err) {
+      this.currentMessage.settled(false);
       let failure = err;
       try {
         const earlier = inbound.readsOnly
@@ -172,7 +187,11 @@ export class MessagePipeline implements NestInterceptor {
     // first): wait for the job, as long as that command may still commit.
     for (let tries = 0; tries < JOB_FAILURE_TRIES; tries++) {
       try {
-        if (await this.tenantTransaction.run(() => this.jobFailures!.failed(jobId, reason))) return;
+        if (await this.tenantTransaction.run(() => this.jobFailures!.failed(jobId, reason))) {
+          this.currentMessage.settled(true);
+          return;
+        }
+        this.currentMessage.settled(false);
       } catch (err) {
         MessagePipeline.logger.warn(`Could not mark job ${jobId} failed: ${String(err)}`);
         return;

@@ -9,6 +9,7 @@ import { DatabaseWatch } from './database-watch';
 import { ExactlyOnce } from './exactly-once';
 import { FailurePolicy } from './failure-policy';
 import { MessagePipeline } from './message-pipeline.interceptor';
+import { MessageMetrics } from './message.metrics';
 import {
   DEAD_LETTER_QUEUE,
   MESSAGE_PIPELINE_OPTIONS,
@@ -26,6 +27,7 @@ import {
     DatabaseWatch,
     ExactlyOnce,
     FailurePolicy,
+    MessageMetrics,
     {
       provide: MessageAuthenticator,
       inject: [MESSAGE_PIPELINE_OPTIONS],
@@ -44,6 +46,6 @@ import {
     },
     { provide: APP_INTERCEPTOR, useClass: MessagePipeline },
   ],
-  exports: [CurrentMessage, JobQueue],
+  exports: [CurrentMessage, JobQueue, MessageMetrics],
 })
 export class MessagePipelineModule extends MessagePipelineModuleBase {}

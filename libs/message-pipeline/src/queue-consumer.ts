@@ -20,6 +20,7 @@ export class QueueConsumer {
   readonly tag = `worker-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private channel?: Channel;
   private subscribed = false;
+  private confirmed = false;
   private closing = false;
 
   constructor(
@@ -33,6 +34,7 @@ export class QueueConsumer {
   async attach(channel: Channel): Promise<void> {
     this.channel = channel;
     this.subscribed = false;
+    this.confirmed = false;
     // Without a listener, amqplib throws a channel's error inside the connection's read loop.
     channel.on('error', (err: Error) => this.logger.warn(`${this.queue}: channel error: ${err.message}`));
     channel.once('close', () => this.closed(channel));
@@ -45,6 +47,11 @@ export class QueueConsumer {
     return this.channel !== undefined;
   }
 
+  /** Subscribed, and the broker has confirmed the consumer: deliveries can come. */
+  get consuming(): boolean {
+    return this.subscribed && this.confirmed;
+  }
+
   async subscribe(): Promise<void> {
     const channel = this.channel;
     if (!channel || this.subscribed || this.closing || !intake.isOpen) return;
@@ -54,11 +61,13 @@ export class QueueConsumer {
       (message) => (message ? this.events.message(message, channel) : void this.cancelledByBroker(channel)),
       { noAck: false, consumerTag: this.tag },
     );
+    this.confirmed = this.subscribed;
   }
 
   async unsubscribe(): Promise<void> {
     if (!this.subscribed) return;
     this.subscribed = false;
+    this.confirmed = false;
     await this.channel?.cancel(this.tag).catch(() => undefined);
   }
 
@@ -70,6 +79,7 @@ export class QueueConsumer {
 
   private async cancelledByBroker(channel: Channel): Promise<void> {
     this.subscribed = false;
+    this.confirmed = false;
     if (this.closing) return;
     this.logger.warn(`The broker cancelled the consumer of ${this.queue}; declaring and subscribing again`);
     try {
@@ -84,6 +94,7 @@ export class QueueConsumer {
     if (this.channel !== channel) return;
     this.channel = undefined;
     this.subscribed = false;
+    this.confirmed = false;
     if (!this.closing) this.events.lost(`the channel of ${this.queue} closed`);
   }
 }

@@ -17,4 +17,6 @@ export type { BrokerOptions } from './topology/declare-queues';
 export { DEFAULT_QUEUE_SETTINGS } from './topology/queue-arguments';
 export type { QueueSettings } from './topology/queue-arguments';
 export { deleteQueues } from './topology/delete-queues';
+export { QueueProbe } from './topology/queue-probe';
+export type { QueueCounts } from './topology/queue-probe';
 export { derivedUuid } from './derived-uuid';

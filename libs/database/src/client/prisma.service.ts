@@ -1,21 +1,40 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { DatabaseOptions } from '../database.options';
+
+/** The pool's connections at one moment, for the pool gauges. */
+export interface PoolStats {
+  /** Open connections, busy or idle. */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+  max: number;
+}
 
 /**
  * The raw client, connected as the runtime role. Only the tenant transaction and the tenant-scoped
  * client use it; nothing outside libs/database may import it.
  */
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
+  // Made here, not by the adapter, so that its counts can be read (the adapter keeps its own private).
+  private readonly pool: Pool;
+
   constructor(options: Pick<DatabaseOptions, 'url' | 'poolSize' | 'applicationName'>) {
-    super({
-      adapter: new PrismaPg({
-        connectionString: options.url,
-        max: options.poolSize,
-        application_name: options.applicationName,
-      }),
+    const pool = new Pool({
+      connectionString: options.url,
+      max: options.poolSize,
+      application_name: options.applicationName,
     });
+    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    this.pool = pool;
+  }
+
+  get poolStats(): PoolStats {
+    const { totalCount, idleCount, waitingCount } = this.pool;
+    return { total: totalCount, idle: idleCount, waiting: waitingCount, max: this.pool.options.max ?? 10 };
   }
 
   // At shutdown, not module destroy: on SIGTERM Nest destroys modules before it closes the message

@@ -1,0 +1,19 @@
+# One image for both apps (and db:migrate): `node dist/apps/gateway/src/main.js` or the worker's.
+# Build: install everything, generate the Prisma client, compile; then keep production dependencies only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# db:migrate reads the migrations from here.
+COPY --from=build /app/prisma ./prisma
+USER node
+CMD ["node", "dist/apps/gateway/src/main.js"]
