@@ -63,9 +63,11 @@ describe('Metric labels under hostile input', () => {
       fc.property(printableAscii(60), fc.string({ maxLength: 200 }), (pattern, junk) => {
         const marker = `m${randomUUID().replace(/-/g, '')}`;
         markers.push(marker);
-        // Unsigned, with any pattern, and with the marker in the pattern and the payload.
+        // With any pattern, and with the marker in the pattern and the payload: unsigned ones are
+        // refused unread, signed ones by their pattern, which no handler serves.
         broker.publish(`${pattern}${marker}`, { junk, marker }, { messageId: randomUUID() });
         broker.publish('projects.create.v1', { name: junk, marker }, { messageId: randomUUID() });
+        broker.publishSigned(`${pattern}${marker}`, { junk, marker }, { tenantId: randomUUID() });
       }),
       { numRuns: RUNS.patterns },
     );
@@ -74,13 +76,15 @@ describe('Metric labels under hostile input', () => {
       const refused = samples(scraped)
         .filter((s) => s.name === 'tenantry_dead_letters_total')
         .reduce((sum, s) => sum + s.value, 0);
-      return refused >= 2 * RUNS.patterns && scraped;
+      return refused >= 3 * RUNS.patterns && scraped;
     }, 20_000, 'every message dead-lettered');
 
-    // The handlers' own patterns (the first test's requests sent some), and one for all unknown ones.
+    // The handlers' own patterns (the first test's requests sent some), one for all unknown ones, and
+    // one for all refused unread.
     const patterns = labelValues(text, 'tenantry_messages_total', 'pattern');
     expect(patterns).toContain('(unknown)');
-    expect(patterns).toContain('projects.create.v1');
+    expect(patterns).toContain('(unread)');
+    expect([...patterns].some((pattern) => /^[a-z-]+\.[a-z-]+\.v\d+$/.test(pattern))).toBe(true);
     for (const pattern of patterns) expect(pattern).toMatch(/^\(unknown\)$|^\(unread\)$|^[a-z-]+\.[a-z-]+\.v\d+$/);
     const reasons = labelValues(text, 'tenantry_dead_letters_total', 'reason');
     for (const reason of reasons) expect(DEAD_LETTER_REASONS).toContain(reason);

@@ -20,6 +20,7 @@ export class HealthController {
   @Get('live')
   @Public()
   @HealthCheck()
+  @ApiOperation({ summary: 'The process is up (no token; asks no dependency)' })
   live() {
     return this.health.check([]);
   }
@@ -28,6 +29,7 @@ export class HealthController {
   @Get('ready')
   @Public()
   @HealthCheck()
+  @ApiOperation({ summary: 'Connected to the broker, and a worker consumes the commands (no token)' })
   ready() {
     return this.health.check([() => this.broker.check(), () => this.workers.check()]);
   }
@@ -37,7 +39,7 @@ export class HealthController {
   @Public()
   // @HealthCheck() documents the 200 and 503 bodies.
   @HealthCheck()
-  @ApiOperation({ summary: 'Up and connected to the broker (no token)' })
+  @ApiOperation({ summary: 'The same as /health/ready, kept for existing probes (no token)' })
   check() {
     return this.ready();
   }

@@ -1,6 +1,8 @@
 import { Controller, Get, Header, NotFoundException, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiPublicResource } from '@app/api-docs';
 import { Public } from '@app/auth';
 import { GatewayEnv } from '@app/config';
 import { Metrics } from '@app/metrics';
@@ -10,6 +12,7 @@ import { Metrics } from '@app/metrics';
  * status, no tenant, user or payload. Where even that should not be public, METRICS_PORT moves it
  * to a listener of its own (on loopback by default) and this route answers 404.
  */
+@ApiPublicResource('health')
 @Controller('metrics')
 export class MetricsController {
   private readonly here: boolean;
@@ -24,6 +27,9 @@ export class MetricsController {
   @Get()
   @Public()
   @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'Prometheus metrics, text format (no token; 404 when METRICS_PORT is set)' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Counters, gauges and histograms in the Prometheus text format' })
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     if (!this.here) throw new NotFoundException();
     const { contentType, body } = await this.metrics.scrape();
