@@ -40,9 +40,9 @@ describe(`${MessagePipeline.name} retries`, () => {
     const [queue, , options] = sendToQueue.mock.calls[0];
     expect(queue).toBe('test.commands.retry.1');
     expect(options.headers[MessageHeader.Attempt]).toBe(2);
-    // Backoff 100 ms for the first retry, jittered down to half of it at most.
-    expect(Number((options as { expiration?: string }).expiration)).toBeGreaterThanOrEqual(50);
-    expect(Number((options as { expiration?: string }).expiration)).toBeLessThanOrEqual(100);
+    // Backoff 1 s for the first retry, jittered down to half of it at most.
+    expect(Number((options as { expiration?: string }).expiration)).toBeGreaterThanOrEqual(500);
+    expect(Number((options as { expiration?: string }).expiration)).toBeLessThanOrEqual(1_000);
     expect(ack).toHaveBeenCalledWith(message);
   });
 
@@ -92,7 +92,9 @@ describe(`${MessagePipeline.name} retries`, () => {
   });
 
   it('should not park a retry that would come back after the deadline: expired now, 503 at once', async () => {
-    const headers = validHeaders({ [MessageHeader.Deadline]: String(Date.now() + 20) });
+    // 300 ms away: enough for the attempt to begin in time on a loaded machine, less than the
+    // shortest first retry (half the 1 s base delay).
+    const headers = validHeaders({ [MessageHeader.Deadline]: String(Date.now() + 300) });
     const { result, sendToQueue, deadLetterReason } = setup(headers, () => throwError(unreachable));
 
     await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.Unavailable });

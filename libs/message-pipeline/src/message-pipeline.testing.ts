@@ -188,7 +188,7 @@ export function setup(
       maxClockSkewMs: 30_000,
       acceptSignatureV1: false,
       retryAttempts: RETRY_ATTEMPTS,
-      retryBaseDelayMs: 100,
+      retryBaseDelayMs: 1_000,
       amqpUrl: 'amqp://unused',
       jobMaxAgeMs: 3_600_000,
       jobBatchSize: 500,
