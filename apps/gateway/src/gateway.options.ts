@@ -1,7 +1,8 @@
 import { ConfigService } from '@nestjs/config';
 import type { AuthOptions } from '@app/auth';
 import type { CommandClientOptions } from '@app/command-client';
-import { GatewayEnv, queueSettingsOf } from '@app/config';
+import { GatewayEnv, isDeployed, queueSettingsOf } from '@app/config';
+import type { LoggingOptions } from '@app/logging';
 
 type Config = ConfigService<GatewayEnv, true>;
 
@@ -26,5 +27,12 @@ export function commandClientOptionsFrom(config: Config): CommandClientOptions {
     timeoutMs: config.get('RPC_TIMEOUT_MS', { infer: true }),
     maxInFlight: config.get('RPC_MAX_IN_FLIGHT', { infer: true }),
     signingSecret: config.get('MESSAGE_SIGNING_KEY', { infer: true }),
+  };
+}
+
+export function loggingOptionsFrom(config: Config): LoggingOptions {
+  return {
+    level: config.get('LOG_LEVEL', { infer: true }),
+    pretty: !isDeployed({ NODE_ENV: config.get('NODE_ENV', { infer: true }) }),
   };
 }

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AsyncMicroserviceOptions } from '@nestjs/microservices';
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { developmentKeysWarning, WorkerEnv } from '@app/config';
-import { EscapingConsoleLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { CommandServer } from '@app/message-pipeline';
 import { commandServerOptions, declareWorkerQueues, queueNames } from '@app/messaging';
 import { WorkerModule } from './worker.module';
@@ -12,7 +12,8 @@ import { brokerOptionsFrom } from './worker.options';
 /** Builds the worker, ready to listen; tests call this too. */
 export async function createWorker(): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(WorkerModule, {
-    logger: new EscapingConsoleLogger(),
+    // Held until the app's own logger (LoggingModule) exists.
+    bufferLogs: true,
     inject: [ConfigService],
     useFactory: (config: ConfigService<WorkerEnv, true>) => {
       const broker = brokerOptionsFrom(config);
@@ -36,6 +37,7 @@ export async function createWorker(): Promise<INestMicroservice> {
       };
     },
   });
+  app.useLogger(app.get(AppLogger));
   const config = app.get<ConfigService<WorkerEnv, true>>(ConfigService);
   const warning = developmentKeysWarning({
     MESSAGE_SIGNING_KEY: config.get('MESSAGE_SIGNING_KEY', { infer: true }),

@@ -5,14 +5,16 @@ import { appConfigModule, workerEnvSchema } from '@app/config';
 import { DatabaseModule, transactionalClsPlugin } from '@app/database';
 import { MessagePipelineModule } from '@app/message-pipeline';
 import { JobsModule } from '@app/jobs';
+import { LoggingModule } from '@app/logging';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
-import { databaseOptionsFrom, messagePipelineOptionsFrom } from './worker.options';
+import { databaseOptionsFrom, loggingOptionsFrom, messagePipelineOptionsFrom } from './worker.options';
 
 @Module({
   imports: [
     appConfigModule(workerEnvSchema),
+    LoggingModule.forRootAsync({ inject: [ConfigService], useFactory: loggingOptionsFrom }),
     DatabaseModule.forRootAsync({ inject: [ConfigService], useFactory: databaseOptionsFrom }),
     ClsModule.forRoot({ global: true, plugins: [transactionalClsPlugin()] }),
     TenancyModule,

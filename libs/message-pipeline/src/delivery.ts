@@ -3,13 +3,16 @@ import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { MessageHeader } from '@app/messaging';
 import { inFlight } from './in-flight';
 
+/** How a delivery was settled. */
+export type Settlement = 'acked' | 'dead-lettered' | 'retried';
+
 /**
  * One delivered message, settled at most once: a second ack or nack of the same delivery tag
  * makes RabbitMQ close the channel, taking every other in-flight message with it.
  */
 export class Delivery {
   private static readonly logger = new Logger('Delivery');
-  private settled = false;
+  private settledAs?: Settlement;
 
   constructor(
     private readonly channel: Channel,
@@ -18,11 +21,16 @@ export class Delivery {
   ) {}
 
   get isSettled(): boolean {
-    return this.settled;
+    return this.settledAs !== undefined;
+  }
+
+  /** How it was settled (whatever the broker then made of it), if it was. */
+  get settlement(): Settlement | undefined {
+    return this.settledAs;
   }
 
   ack(): void {
-    if (this.settle()) this.onChannel(() => this.channel.ack(this.message));
+    if (this.settle('acked')) this.onChannel(() => this.channel.ack(this.message));
   }
 
   /**
@@ -31,7 +39,7 @@ export class Delivery {
    * the dead-letter queue, never a lost message.
    */
   deadLetter(reason: string, headers: Record<string, unknown> = {}): void {
-    if (!this.settle()) return;
+    if (!this.settle('dead-lettered')) return;
     this.copyToDeadLetters(reason, headers);
   }
 
@@ -60,7 +68,7 @@ export class Delivery {
    * waiting gets the retried attempt's answer. Then acks the original.
    */
   retryLater(queue: string, delayMs: number): void {
-    if (!this.settle()) return;
+    if (!this.settle('retried')) return;
     // A full delay queue refuses the copy (it is bounded): the message is dead-lettered instead of
     // lost, and its caller, who waits for the retry's answer, gets a 503 when it gives up.
     this.moveTo(
@@ -132,9 +140,9 @@ export class Delivery {
     }
   }
 
-  private settle(): boolean {
-    if (this.settled) return false;
-    this.settled = true;
+  private settle(how: Settlement): boolean {
+    if (this.settledAs) return false;
+    this.settledAs = how;
     return true;
   }
 }
