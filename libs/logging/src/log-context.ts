@@ -11,7 +11,8 @@ export interface RequestNote {
   errorCode?: string;
 }
 
-const NOTE = 'logging.request';
+// A symbol: nestjs-cls reads a string key with dots as a path.
+const NOTE = Symbol('request note');
 
 type Store = TenantClsStore & { [NOTE]?: RequestNote };
 

@@ -38,5 +38,10 @@ export async function loggerParams(options: LoggingOptions): Promise<Params> {
       requestLine(req, res, value.durationMs ?? 0),
   };
   const stream = options.pretty ? await prettyStream() : undefined;
-  return { pinoHttp: stream ? [pinoHttp, stream] : pinoHttp };
+  return {
+    pinoHttp: stream ? [pinoHttp, stream] : pinoHttp,
+    // Every request, as nestjs-cls mounts its middleware on Fastify 5. nestjs-pino's own default,
+    // `{/*splat}`, is given a leading slash by Nest 12 and then matches no request at all.
+    forRoutes: ['{*path}'],
+  };
 }
