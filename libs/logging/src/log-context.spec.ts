@@ -2,7 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLS_ID, ClsServiceManager, ContextClsStoreMap } from 'nestjs-cls';
 import { logFields, noteRequest, requestLine } from './log-context';
 
-const IDENTITY = { tenantId: '0b6c3c9e-1f4e-4d55-9a49-6a1f9f6f3b1a', userId: 'user-1', correlationId: 'corr-1' };
+const IDENTITY = {
+  tenantId: '0b6c3c9e-1f4e-4d55-9a49-6a1f9f6f3b1a',
+  userId: 'user-1',
+  correlationId: 'corr-1',
+};
 
 const request = (id = 'request-1') =>
   ({ id, method: 'POST', url: '/projects?x=1', headers: {} }) as unknown as IncomingMessage & { id: string };

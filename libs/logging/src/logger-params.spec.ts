@@ -4,7 +4,11 @@ import type { Logger } from 'pino';
 import { pinoHttp, type Options } from 'pino-http';
 import { loggerParams } from './logger-params';
 
-const IDENTITY = { tenantId: '0b6c3c9e-1f4e-4d55-9a49-6a1f9f6f3b1a', userId: 'user-1', correlationId: 'corr-1' };
+const IDENTITY = {
+  tenantId: '0b6c3c9e-1f4e-4d55-9a49-6a1f9f6f3b1a',
+  userId: 'user-1',
+  correlationId: 'corr-1',
+};
 
 /** A logger built from the apps' options, writing JSON lines to an array. */
 async function jsonLogger(level: 'info' | 'warn' = 'info') {
