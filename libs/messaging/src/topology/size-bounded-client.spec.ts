@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
 import { PayloadTooLargeError } from '@app/errors';
 import { SizeBoundedClientRMQ } from './size-bounded-client';
 
@@ -8,9 +10,15 @@ function connected(maxMessageBytes: number) {
   const send = jest.fn<Promise<boolean>, Parameters<Send>>(() => Promise.resolve(true));
   const client = new SizeBoundedClientRMQ({ urls: [], queue: 'q', maxMessageBytes });
   const internals = client as unknown as { client: object; channel: { sendToQueue: Send } };
-  internals.client = { createChannel: () => ({ sendToQueue: send }) };
+  // A ChannelWrapper is an EventEmitter: 'error' without a listener throws.
+  const wrapper = Object.assign(new EventEmitter(), { sendToQueue: send });
+  internals.client = { createChannel: () => wrapper };
   void client.createChannel();
-  return { send, sendToQueue: (content: Buffer) => internals.channel.sendToQueue('q', content, {}) };
+  return {
+    send,
+    wrapper,
+    sendToQueue: (content: Buffer) => internals.channel.sendToQueue('q', content, {}),
+  };
 }
 
 describe(SizeBoundedClientRMQ.name, () => {
@@ -31,5 +39,16 @@ describe(SizeBoundedClientRMQ.name, () => {
       'The request makes a message of 11 bytes; the workers take at most 10',
     );
     expect(send).not.toHaveBeenCalled();
+  });
+
+  it('should log a channel set-up that failed, not end the process with it', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { wrapper } = connected(10);
+
+    expect(() =>
+      wrapper.emit('error', new Error('Channel ended, no reply will be forthcoming')),
+    ).not.toThrow();
+    expect(warn).toHaveBeenCalledWith('Channel set-up failed: Channel ended, no reply will be forthcoming');
+    warn.mockRestore();
   });
 });

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ClientRMQ, RmqOptions } from '@nestjs/microservices';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import { PayloadTooLargeError } from '@app/errors';
@@ -13,6 +14,7 @@ export type SizeBoundedClientOptions = Required<RmqOptions>['options'] & { maxMe
  */
 export class SizeBoundedClientRMQ extends ClientRMQ {
   private readonly maxMessageBytes: number;
+  private readonly channelLogger = new Logger('Broker');
 
   constructor(options: SizeBoundedClientOptions) {
     super(options);
@@ -24,6 +26,9 @@ export class SizeBoundedClientRMQ extends ClientRMQ {
     const created = super.createChannel();
     // Typed `any` through Nest's optional dependency on amqp-connection-manager.
     const channel = this.channel as ChannelWrapper;
+    // A set-up that fails (the client closed while it declared its reply queue, say) is emitted as
+    // 'error', which without a listener ends the process; the wrapper sets up again on reconnect.
+    channel.on('error', (err: Error) => this.channelLogger.warn(`Channel set-up failed: ${err.message}`));
     const send = channel.sendToQueue.bind(channel);
     channel.sendToQueue = (queue, content, ...rest) =>
       Buffer.isBuffer(content) && content.length > this.maxMessageBytes
