@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { setupApiDocs } from '@app/api-docs';
 import { developmentKeysWarning, GatewayEnv, gatewayEnvSchema, parseEnv } from '@app/config';
-import { EscapingConsoleLogger } from '@app/logging';
+import { AppLogger, correlationIdOf, CORRELATION_ID_HEADER } from '@app/logging';
 import { declareDeadLetterQueue } from '@app/messaging';
 import { GatewayModule } from './gateway.module';
 import { commandClientOptionsFrom } from './gateway.options';
@@ -20,6 +20,8 @@ const IMPORT_ROUTE = '/projects/import';
 function fastifyOptions(env: GatewayEnv) {
   return {
     bodyLimit: env.BODY_LIMIT_BYTES,
+    // The request's id is its correlation id: the client's if sane, else a new one.
+    genReqId: correlationIdOf,
     requestTimeout: env.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeout: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     http: {
@@ -39,10 +41,14 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   adapter.getInstance().addHook('onRoute', (route) => {
     if (route.url === IMPORT_ROUTE) route.bodyLimit = env.IMPORT_BODY_LIMIT_BYTES;
   });
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, {
-    bufferLogs: false,
-    logger: new EscapingConsoleLogger(),
+  // First of all hooks, so that every response carries it, errors and 404s included.
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    reply.header(CORRELATION_ID_HEADER, request.id);
+    done();
   });
+  // Held until the app's own logger (LoggingModule) exists.
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, { bufferLogs: true });
+  app.useLogger(app.get(AppLogger));
   const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
   const warning = developmentKeysWarning({
     JWT_SECRET: config.get('JWT_SECRET', { infer: true }),

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError, ErrorCode, UnavailableError } from '@app/errors';
+import { noteRequest } from '@app/logging';
 
 const STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
@@ -32,6 +33,7 @@ export class DomainErrorFilter implements ExceptionFilter {
 
   catch(error: DomainError, host: ArgumentsHost): void {
     const statusCode: number = STATUS[error.code];
+    noteRequest({ outcome: 'domain error', errorCode: error.code });
     if (statusCode >= 500) this.logger.warn(`${statusCode}: ${error.message}`);
     const reply = host.switchToHttp().getResponse<FastifyReply>().status(statusCode);
     if (error.code === ErrorCode.Unavailable || error.code === ErrorCode.InFlight) {

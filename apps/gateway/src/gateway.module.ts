@@ -2,39 +2,34 @@ import { Module, ValidationPipe } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { randomUUID } from 'node:crypto';
 import { ClsModule } from 'nestjs-cls';
 import { AuthModule } from '@app/auth';
 import { CommandClientModule } from '@app/command-client';
 import { appConfigModule, gatewayEnvSchema } from '@app/config';
 import { JobsModule } from '@app/jobs';
 import { HttpMetrics, MetricsModule } from '@app/metrics';
+import { LoggingModule } from '@app/logging';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
 import { InputShapePipe } from '@app/validation';
 import { BrokerHealthIndicator } from './broker.health';
 import { DomainErrorFilter } from './domain-error.filter';
-import { authOptionsFrom, commandClientOptionsFrom, metricsOptionsFrom } from './gateway.options';
+import { authOptionsFrom, commandClientOptionsFrom, loggingOptionsFrom, metricsOptionsFrom } from './gateway.options';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { MetricsListener } from './metrics.listener';
 import { WorkersHealthIndicator } from './workers.health';
-
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-
-function correlationId(req: { headers: Record<string, string | string[] | undefined> }): string {
-  const given = req.headers['x-correlation-id'];
-  return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
-}
 
 @Module({
   imports: [
     appConfigModule(gatewayEnvSchema),
     ClsModule.forRoot({
       global: true,
-      middleware: { mount: true, generateId: true, idGenerator: correlationId },
+      // The correlation id Fastify gave the request (createGateway: genReqId).
+      middleware: { mount: true, generateId: true, idGenerator: (req: { id: string }) => req.id },
     }),
+    LoggingModule.forRootAsync({ inject: [ConfigService], useFactory: loggingOptionsFrom }),
     TenancyModule,
     AuthModule.forRootAsync({ inject: [ConfigService], useFactory: authOptionsFrom }),
     CommandClientModule.forRootAsync({ inject: [ConfigService], useFactory: commandClientOptionsFrom }),

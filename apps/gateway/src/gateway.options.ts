@@ -1,7 +1,8 @@
 import { ConfigService } from '@nestjs/config';
 import type { AuthOptions } from '@app/auth';
 import type { CommandClientOptions } from '@app/command-client';
-import { GatewayEnv, queueSettingsOf } from '@app/config';
+import { GatewayEnv, isDeployed, queueSettingsOf } from '@app/config';
+import type { LoggingOptions } from '@app/logging';
 import type { MetricsOptions } from '@app/metrics';
 
 type Config = ConfigService<GatewayEnv, true>;
@@ -32,4 +33,11 @@ export function commandClientOptionsFrom(config: Config): CommandClientOptions {
 
 export function metricsOptionsFrom(config: Config): MetricsOptions {
   return { tenantLabels: config.get('METRICS_TENANT_LABELS', { infer: true }) };
+}
+
+export function loggingOptionsFrom(config: Config): LoggingOptions {
+  return {
+    level: config.get('LOG_LEVEL', { infer: true }),
+    pretty: !isDeployed({ NODE_ENV: config.get('NODE_ENV', { infer: true }) }),
+  };
 }

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AsyncMicroserviceOptions } from '@nestjs/microservices';
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { developmentKeysWarning, WorkerEnv } from '@app/config';
-import { EscapingConsoleLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { CommandServer, MessageMetrics } from '@app/message-pipeline';
 import { commandServerOptions, declareWorkerQueues, queueNames } from '@app/messaging';
 import { MessageAuthenticator } from '@app/signing';
@@ -14,7 +14,8 @@ import { brokerOptionsFrom } from './worker.options';
 /** Builds the worker, ready to listen; tests call this too. */
 export async function createWorker(): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(WorkerModule, {
-    logger: new EscapingConsoleLogger(),
+    // Held until the app's own logger (LoggingModule) exists.
+    bufferLogs: true,
     // The pipeline's authenticator: the transport checks each delivery's bytes with it before Nest
     // parses them, and the pipeline then finds that check done.
     inject: [ConfigService, MessageAuthenticator, MessageMetrics],
@@ -46,6 +47,7 @@ export async function createWorker(): Promise<INestMicroservice> {
       };
     },
   });
+  app.useLogger(app.get(AppLogger));
   const config = app.get<ConfigService<WorkerEnv, true>>(ConfigService);
   const warning = developmentKeysWarning({
     MESSAGE_SIGNING_KEY: config.get('MESSAGE_SIGNING_KEY', { infer: true }),

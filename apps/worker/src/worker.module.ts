@@ -7,19 +7,26 @@ import { DatabaseModule, transactionalClsPlugin } from '@app/database';
 import { MessagePipelineModule } from '@app/message-pipeline';
 import { MetricsModule } from '@app/metrics';
 import { JobsModule } from '@app/jobs';
+import { LoggingModule } from '@app/logging';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
 import { QueueMetrics } from './queue.metrics';
 import { WorkerHttpListener } from './worker-http.listener';
 import { WorkerHealth } from './worker.health';
-import { databaseOptionsFrom, messagePipelineOptionsFrom, metricsOptionsFrom } from './worker.options';
+import {
+  databaseOptionsFrom,
+  loggingOptionsFrom,
+  messagePipelineOptionsFrom,
+  metricsOptionsFrom,
+} from './worker.options';
 
 @Module({
   imports: [
     appConfigModule(workerEnvSchema),
     MetricsModule.forRootAsync({ inject: [ConfigService], useFactory: metricsOptionsFrom }),
     TerminusModule,
+    LoggingModule.forRootAsync({ inject: [ConfigService], useFactory: loggingOptionsFrom }),
     DatabaseModule.forRootAsync({ inject: [ConfigService], useFactory: databaseOptionsFrom }),
     ClsModule.forRoot({ global: true, plugins: [transactionalClsPlugin()] }),
     TenancyModule,

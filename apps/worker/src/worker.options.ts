@@ -1,6 +1,7 @@
 import { ConfigService } from '@nestjs/config';
-import { queueSettingsOf, WorkerEnv } from '@app/config';
+import { isDeployed, queueSettingsOf, WorkerEnv } from '@app/config';
 import type { DatabaseOptions } from '@app/database';
+import type { LoggingOptions } from '@app/logging';
 import type { MessagePipelineOptions } from '@app/message-pipeline';
 import type { MetricsOptions } from '@app/metrics';
 import type { BrokerOptions } from '@app/messaging';
@@ -47,4 +48,11 @@ export function brokerOptionsFrom(config: Config): BrokerOptions & { prefetch: n
 
 export function metricsOptionsFrom(config: Config): MetricsOptions {
   return { tenantLabels: config.get('METRICS_TENANT_LABELS', { infer: true }) };
+}
+
+export function loggingOptionsFrom(config: Config): LoggingOptions {
+  return {
+    level: config.get('LOG_LEVEL', { infer: true }),
+    pretty: !isDeployed({ NODE_ENV: config.get('NODE_ENV', { infer: true }) }),
+  };
 }

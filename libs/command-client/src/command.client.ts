@@ -3,6 +3,7 @@ import { ClientProxy } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { EmptyError, firstValueFrom, Subscription, timeout, TimeoutError } from 'rxjs';
 import { UnavailableError } from '@app/errors';
+import { noteRequest } from '@app/logging';
 import { isRpcErrorBody, MessageHeader, toDomainError } from '@app/messaging';
 import { ClsService } from 'nestjs-cls';
 import { TenantContextService } from '@app/tenancy';
@@ -51,6 +52,7 @@ export class CommandClient implements OnModuleDestroy {
 
   async send<T>(pattern: string, data: object): Promise<T> {
     const record = this.record(data);
+    noteRequest({ pattern });
     // Fail at once rather than queue behind a broker that is down or has blocked publishers
     // (a memory or disk alarm), or behind more waiting callers than the bound.
     if (this.brokerDown) throw this.brokerUnavailable();

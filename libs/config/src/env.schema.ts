@@ -46,6 +46,8 @@ const base = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'may hold only letters, digits, ".", "_" and "-"')
     .default('development'),
+  // The least severe level written; JSON lines unless NODE_ENV is development or test.
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AMQP_URL: amqpUrl.default(DEFAULT_AMQP_URL),
   QUEUE_PREFIX: queuePrefix,
   // How the queues are declared; every side must agree, and a live queue cannot change (README → Messages).

@@ -1,5 +1,5 @@
 export * from './env.schema';
-export { DEV_JWT_SECRET, DEV_MESSAGE_SIGNING_KEY, developmentKeysWarning } from './secrets';
+export { DEV_JWT_SECRET, DEV_MESSAGE_SIGNING_KEY, developmentKeysWarning, isDeployed } from './secrets';
 export * from './parse-env';
 export * from './config.module';
 export * from './queue-settings';

@@ -42,9 +42,20 @@ const QUEUE_DEFAULTS = {
 
 describe(parseEnv.name, () => {
   describe('gateway schema', () => {
+    it.each([['fatal'], ['warn'], ['debug'], ['silent']])('should take LOG_LEVEL=%s', (LOG_LEVEL) => {
+      expect(parseEnv(gatewayEnvSchema, { LOG_LEVEL }).LOG_LEVEL).toBe(LOG_LEVEL);
+    });
+
+    it('should refuse a log level pino does not have', () => {
+      expect(problems(() => parseEnv(workerEnvSchema, { LOG_LEVEL: 'verbose' }))).toEqual([
+        'LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
+      ]);
+    });
+
     it('should apply the development defaults to an empty environment', () => {
       expect(parseEnv(gatewayEnvSchema, {})).toEqual({
         NODE_ENV: 'development',
+        LOG_LEVEL: 'info',
         AMQP_URL: DEFAULT_AMQP_URL,
         QUEUE_PREFIX: '',
         ...QUEUE_DEFAULTS,
@@ -317,6 +328,7 @@ describe(parseEnv.name, () => {
     it('should apply the development defaults to an empty environment', () => {
       expect(parseEnv(workerEnvSchema, {})).toEqual({
         NODE_ENV: 'development',
+        LOG_LEVEL: 'info',
         AMQP_URL: DEFAULT_AMQP_URL,
         QUEUE_PREFIX: '',
         ...QUEUE_DEFAULTS,

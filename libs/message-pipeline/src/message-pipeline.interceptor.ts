@@ -24,6 +24,7 @@ import { ExactlyOnce } from './exactly-once';
 import { FailurePolicy } from './failure-policy';
 import { inFlight } from './in-flight';
 import { Delivery } from './delivery';
+import { HandledMessage, logHandled } from './message-line';
 import { assertNotExpired, readIdentity } from './message-identity';
 import {
   DEAD_LETTER_QUEUE,
@@ -52,7 +53,7 @@ const COMMIT_MARGIN_MS = 100;
 const NO_REPLY = Symbol('no reply');
 
 /** One message on its way through the pipeline. */
-interface Inbound {
+interface Inbound extends HandledMessage {
   packet: MessagePacket;
   delivery: Delivery;
   payloadType?: Type<object>;
@@ -122,7 +123,17 @@ export class MessagePipeline implements NestInterceptor {
     return from(handled).pipe(mergeMap((result) => (result === NO_REPLY ? NEVER : of(result))));
   }
 
+  /** The message, then its one closing line (message-line), in its CLS context. */
   private async handle(inbound: Inbound, next: CallHandler): Promise<unknown> {
+    const started = performance.now();
+    try {
+      return await this.handleMessage(inbound, next);
+    } finally {
+      logHandled(inbound, performance.now() - started);
+    }
+  }
+
+  private async handleMessage(inbound: Inbound, next: CallHandler): Promise<unknown> {
     const { packet, delivery } = inbound;
     let result: unknown;
     try {
@@ -140,6 +151,7 @@ export class MessagePipeline implements NestInterceptor {
           ? undefined
           : await this.exactlyOnce.earlierAnswer(applied(inbound), err);
         if (earlier) {
+          inbound.answeredBefore = true;
           delivery.ack();
           return earlier.reply;
         }
@@ -151,7 +163,9 @@ export class MessagePipeline implements NestInterceptor {
       } catch (tooLate) {
         failure = tooLate;
       }
+      inbound.failure = failure;
       const answer = this.failures.settle(packet.pattern, delivery, failure);
+      inbound.answerCode = answer.code;
       if (inbound.job && !(failure instanceof DomainError)) await this.jobFailed(inbound, answer.message);
       throw new RpcException(answer);
     }

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { Options } from 'amqplib';
 import { PayloadTooLargeError } from '@app/errors';
@@ -70,5 +71,16 @@ describe(SizeBoundedClientRMQ.name, () => {
     expect((client as StampingClient).stamped).toEqual([Buffer.from('0123456789')]);
     expect(send).toHaveBeenCalledTimes(1);
     expect(send).toHaveBeenCalledWith('q', Buffer.from('0123456789'), { headers: { stamp: 10 } });
+  });
+
+  it('should log a channel set-up that failed, not end the process with it', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { wrapper } = connected(10);
+
+    expect(() =>
+      wrapper.emit('error', new Error('Channel ended, no reply will be forthcoming')),
+    ).not.toThrow();
+    expect(warn).toHaveBeenCalledWith('Channel set-up failed: Channel ended, no reply will be forthcoming');
+    warn.mockRestore();
   });
 });

@@ -17,6 +17,7 @@ export type SizeBoundedClientOptions = Required<RmqOptions>['options'] & { maxMe
 export class SizeBoundedClientRMQ extends ClientRMQ {
   private static readonly channelLogger = new Logger('ClientProxy');
   private readonly maxMessageBytes: number;
+  private readonly channelLogger = new Logger('Broker');
 
   constructor(options: SizeBoundedClientOptions) {
     super(options);
