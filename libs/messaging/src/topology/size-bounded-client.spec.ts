@@ -34,14 +34,6 @@ function connected(maxMessageBytes: number, Client = SizeBoundedClientRMQ) {
 }
 
 describe(SizeBoundedClientRMQ.name, () => {
-  it('should survive a channel that fails while it is set up (an unheard error would end the process)', () => {
-    const { wrapper } = connected(10);
-
-    expect(() =>
-      wrapper.emit('error', new Error('Channel ended, no reply will be forthcoming')),
-    ).not.toThrow();
-  });
-
   it('should publish a message of exactly the maximum', async () => {
     const { send, sendToQueue } = connected(10);
 

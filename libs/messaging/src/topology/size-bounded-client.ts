@@ -34,7 +34,7 @@ export class SizeBoundedClientRMQ extends ClientRMQ {
     // wrapper sets the channel up again on the next connection.
     channel.on('error', (err: unknown) =>
       SizeBoundedClientRMQ.channelLogger.warn(
-        `Channel setup failed: ${err instanceof Error ? err.message : String(err)}`,
+        `Channel set-up failed: ${err instanceof Error ? err.message : String(err)}`,
       ),
     );
     const send = channel.sendToQueue.bind(channel);
