@@ -11,6 +11,7 @@ import { JobsModule } from '@app/jobs';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
+import { TracingModule } from '@app/tracing';
 import { InputShapePipe } from '@app/validation';
 import { BrokerHealthIndicator } from './broker.health';
 import { DomainErrorFilter } from './domain-error.filter';
@@ -32,6 +33,7 @@ function correlationId(req: { headers: Record<string, string | string[] | undefi
       middleware: { mount: true, generateId: true, idGenerator: correlationId },
     }),
     TenancyModule,
+    TracingModule,
     AuthModule.forRootAsync({ inject: [ConfigService], useFactory: authOptionsFrom }),
     CommandClientModule.forRootAsync({ inject: [ConfigService], useFactory: commandClientOptionsFrom }),
     TerminusModule,

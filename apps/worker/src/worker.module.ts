@@ -8,6 +8,7 @@ import { JobsModule } from '@app/jobs';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
+import { TracingModule } from '@app/tracing';
 import { databaseOptionsFrom, messagePipelineOptionsFrom } from './worker.options';
 
 @Module({
@@ -16,6 +17,7 @@ import { databaseOptionsFrom, messagePipelineOptionsFrom } from './worker.option
     DatabaseModule.forRootAsync({ inject: [ConfigService], useFactory: databaseOptionsFrom }),
     ClsModule.forRoot({ global: true, plugins: [transactionalClsPlugin()] }),
     TenancyModule,
+    TracingModule,
     MessagePipelineModule.forRootAsync({ inject: [ConfigService], useFactory: messagePipelineOptionsFrom }),
     // Resources: one line each.
     JobsModule.forWorker(),
