@@ -3,7 +3,9 @@
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ProjectPattern } from '@app/projects';
+import { MessageHeader } from '@app/messaging';
+import { ProjectJobPattern, ProjectPattern } from '@app/projects';
+import { useBroker } from '../support/broker';
 import { useStack } from '../support/stack';
 import { TenantSession } from '../support/tenant-session';
 import { ancestorsOf, parentOf, useTracing } from '../support/tracing';
@@ -13,6 +15,7 @@ const spans = useTracing();
 
 describe('Traces', () => {
   const stack = useStack();
+  const broker = useBroker();
   let session: TenantSession;
 
   beforeAll(async () => {
@@ -69,5 +72,63 @@ describe('Traces', () => {
     expect(server.spanContext().traceId).toBe(clientTrace);
     expect(parentOf(server)).toBe(clientSpan);
     expect(consumer.spanContext().traceId).toBe(clientTrace);
+  });
+
+  it("should handle a job's batches in the trace of the command that started it", async () => {
+    spans.reset();
+    const items = [{ name: `batch-${randomUUID()}` }, { name: `batch-${randomUUID()}` }];
+    const res = await session.request('POST', '/projects/import', { items });
+    expect(res.status).toBe(202);
+    const isConsumerOf = (pattern: string) => (s: ReadableSpan) =>
+      s.kind === SpanKind.CONSUMER && s.attributes['tenantry.pattern'] === pattern;
+
+    const { start, batch } = await waitFor(
+      () => {
+        const ended = spans.getFinishedSpans();
+        const start = ended.find(isConsumerOf(ProjectJobPattern.Import));
+        const batch = ended.find(isConsumerOf(ProjectJobPattern.ImportBatch));
+        return Promise.resolve(start && batch ? { start, batch } : undefined);
+      },
+      10_000,
+      'the job and its batch traced',
+    );
+
+    expect(batch.spanContext().traceId).toBe(start.spanContext().traceId);
+    expect(parentOf(batch)).toBe(start.spanContext().spanId);
+  });
+
+  it('should continue only a traceparent the signature covers; one added after signing names no trace', async () => {
+    const signedTrace = randomBytes(16).toString('hex');
+    const forgedTrace = randomBytes(16).toString('hex');
+    const signed = `00-${signedTrace}-${randomBytes(8).toString('hex')}-01`;
+    const forged = `00-${forgedTrace}-${randomBytes(8).toString('hex')}-01`;
+    const tenantId = session.tenantId;
+    spans.reset();
+
+    broker.publishSigned(
+      ProjectPattern.Create,
+      { name: `signed-${randomUUID()}` },
+      { tenantId, traceparent: signed },
+    );
+    const name = `forged-${randomUUID()}`;
+    broker.publishSigned(
+      ProjectPattern.Create,
+      { name },
+      { tenantId, headers: { [MessageHeader.TraceParent]: forged } },
+    );
+
+    expect(await broker.deadLetterReason(name)).toMatch(/signature invalid/);
+    const continued = await waitFor(
+      () =>
+        Promise.resolve(
+          spans
+            .getFinishedSpans()
+            .find((s) => s.kind === SpanKind.CONSUMER && s.spanContext().traceId === signedTrace),
+        ),
+      10_000,
+      'the signed trace continued',
+    );
+    expect(continued.attributes['tenantry.tenant_id']).toBe(tenantId);
+    expect(spans.getFinishedSpans().filter((s) => s.spanContext().traceId === forgedTrace)).toEqual([]);
   });
 });
