@@ -31,6 +31,14 @@ describe('Commands published by someone other than the gateway', () => {
     expect((await projectsOf(pair.a.tenantId)).map((p) => p.name)).toContain(name);
   });
 
+  it('should apply a command whose signed traceparent is sent as signed (the control case)', async () => {
+    const name = `traced-${randomUUID()}`;
+    const traceparent = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
+    broker.publishSigned(ProjectPattern.Create, { name }, { tenantId: pair.a.tenantId, traceparent });
+    await applied(pair.a.tenantId, name);
+    expect((await projectsOf(pair.a.tenantId)).map((p) => p.name)).toContain(name);
+  });
+
   it.each<[string, (name: string) => void, RegExp]>([
     [
       'an unsigned command',
@@ -92,6 +100,67 @@ describe('Commands published by someone other than the gateway', () => {
             tenantId: pair.a.tenantId,
             headers: { [MessageHeader.Deadline]: String(Date.now() + 3_600_000) },
           },
+        ),
+      /signature invalid/,
+    ],
+    [
+      'a command moved onto another trace after signing (traceparent changed)',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          {
+            tenantId: pair.a.tenantId,
+            traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
+            headers: { [MessageHeader.TraceParent]: `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01` },
+          },
+        ),
+      /signature invalid/,
+    ],
+    [
+      'a command given a traceparent after signing',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          {
+            tenantId: pair.a.tenantId,
+            headers: { [MessageHeader.TraceParent]: `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01` },
+          },
+        ),
+      /signature invalid/,
+    ],
+    [
+      'a command whose traceparent was removed after signing',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          {
+            tenantId: pair.a.tenantId,
+            traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
+            headers: { [MessageHeader.TraceParent]: undefined },
+          },
+        ),
+      /signature invalid/,
+    ],
+    [
+      'a command whose correlation id (the one log lines carry) changed after signing',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          { tenantId: pair.a.tenantId, headers: { [MessageHeader.CorrelationId]: 'forged-correlation-id' } },
+        ),
+      /signature invalid/,
+    ],
+    [
+      'a command whose correlation id was removed after signing',
+      (name) =>
+        broker.publishSigned(
+          ProjectPattern.Create,
+          { name },
+          { tenantId: pair.a.tenantId, headers: { [MessageHeader.CorrelationId]: undefined } },
         ),
       /signature invalid/,
     ],

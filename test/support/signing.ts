@@ -13,6 +13,8 @@ export interface SignedPublish {
   /** The reply address and correlation id signed for (none by default, as for a message nobody answers). */
   replyTo?: string;
   correlationId?: string;
+  /** The traceparent header signed and sent (none by default). */
+  traceparent?: string;
   /** Nest's request id in the body (a request expects an answer); none for an event. */
   id?: string;
   /** Signs these bytes as the body, instead of the packet built from pattern, data and id. */
@@ -46,6 +48,8 @@ export function signLikeGateway(
   const signedAt = options.signedAt ?? Date.now();
   const userId = options.userId ?? 'test-user';
   const deadline = options.deadline ?? String(Date.now() + 30_000);
+  // From the message id: the same command signed twice gives the same signature (a replay).
+  const correlationHeader = `corr-${messageId}`;
   const key = signingKey(options.secret ?? process.env.MESSAGE_SIGNING_KEY ?? '');
   const fields: SignedFields = {
     tenantId: options.tenantId,
@@ -55,6 +59,8 @@ export function signLikeGateway(
     deadline,
     replyTo: options.replyTo ?? '',
     correlationId: options.correlationId ?? '',
+    traceparent: options.traceparent ?? '',
+    correlationHeader,
   };
   const signedPattern = options.signedPattern ?? pattern;
   const signedContent = options.content ?? packetBytes(signedPattern, data, options.id);
@@ -64,7 +70,8 @@ export function signLikeGateway(
   const headers: Record<string, unknown> = {
     [MessageHeader.TenantId]: options.tenantId,
     [MessageHeader.UserId]: userId,
-    [MessageHeader.CorrelationId]: randomUUID(),
+    [MessageHeader.CorrelationId]: correlationHeader,
+    ...(options.traceparent === undefined ? {} : { [MessageHeader.TraceParent]: options.traceparent }),
     [MessageHeader.Deadline]: deadline,
     [MessageHeader.SignedAt]: String(signedAt),
     [MessageHeader.Signature]: signature,

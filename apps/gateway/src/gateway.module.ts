@@ -12,6 +12,7 @@ import { LoggingModule } from '@app/logging';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
+import { TracingModule } from '@app/tracing';
 import { InputShapePipe } from '@app/validation';
 import { BrokerHealthIndicator } from './broker.health';
 import { DomainErrorFilter } from './domain-error.filter';
@@ -31,6 +32,7 @@ import { WorkersHealthIndicator } from './workers.health';
     }),
     LoggingModule.forRootAsync({ inject: [ConfigService], useFactory: loggingOptionsFrom }),
     TenancyModule,
+    TracingModule,
     AuthModule.forRootAsync({ inject: [ConfigService], useFactory: authOptionsFrom }),
     CommandClientModule.forRootAsync({ inject: [ConfigService], useFactory: commandClientOptionsFrom }),
     TerminusModule,

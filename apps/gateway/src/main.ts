@@ -1,3 +1,5 @@
+// First: tracing must patch http and pg before anything loads them.
+import { tracingFailure } from './tracing';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -5,6 +7,7 @@ import { GatewayEnv } from '@app/config';
 import { createGateway } from './create-gateway';
 
 async function bootstrap(): Promise<void> {
+  if (tracingFailure) throw tracingFailure;
   const app = await createGateway();
   const config = app.get<ConfigService<GatewayEnv, true>>(ConfigService);
   const port = config.get('PORT', { infer: true });

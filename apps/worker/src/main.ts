@@ -1,8 +1,11 @@
+// First: tracing must patch http and pg before anything loads them.
+import { tracingFailure } from './tracing';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createWorker } from './create-worker';
 
 async function bootstrap(): Promise<void> {
+  if (tracingFailure) throw tracingFailure;
   const worker = await createWorker();
   // Here, not in createWorker: signals belong to the process, and a worker built inside a test
   // process must not end it. On SIGTERM Nest closes the worker (stop consuming, drain, close), then

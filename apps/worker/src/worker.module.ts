@@ -11,6 +11,7 @@ import { LoggingModule } from '@app/logging';
 import { ProjectsModule } from '@app/projects';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
+import { TracingModule } from '@app/tracing';
 import { QueueMetrics } from './queue.metrics';
 import { WorkerHttpListener } from './worker-http.listener';
 import { WorkerHealth } from './worker.health';
@@ -30,6 +31,7 @@ import {
     DatabaseModule.forRootAsync({ inject: [ConfigService], useFactory: databaseOptionsFrom }),
     ClsModule.forRoot({ global: true, plugins: [transactionalClsPlugin()] }),
     TenancyModule,
+    TracingModule,
     MessagePipelineModule.forRootAsync({ inject: [ConfigService], useFactory: messagePipelineOptionsFrom }),
     // Resources: one line each.
     JobsModule.forWorker(),

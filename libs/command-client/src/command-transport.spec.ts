@@ -1,8 +1,11 @@
 import type { Channel, ConsumeMessage, Message } from 'amqplib';
 import { EventEmitter } from 'node:events';
 import { WritePacket } from '@nestjs/microservices';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { MessageHeader } from '@app/messaging';
 import { signingKey, signReply, verifiedBytes } from '@app/signing';
+import { startTracing } from '@app/tracing';
 import { CommandRecord, CommandTransport } from './command-transport';
 
 const KEY = signingKey('unit-test-signing-key-0123456789abcdef');
@@ -165,5 +168,38 @@ describe(CommandTransport.name, () => {
 
     expect(sent).toHaveLength(1);
     expect(answers).toEqual([{ err: expect.any(Error) }]);
+  });
+
+  describe('with tracing on', () => {
+    const exporter = new InMemorySpanExporter();
+    let tracing: ReturnType<typeof startTracing>;
+    beforeAll(() => {
+      tracing = startTracing({ serviceName: 'unit', spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    });
+    afterAll(() => tracing.shutdown());
+
+    it("should send the publish's traceparent under the signature, and end its span at the confirm", async () => {
+      const requestSpan = trace.getTracer('unit').startSpan('request');
+      const { request } = await context.with(trace.setSpan(context.active(), requestSpan), setup);
+      await new Promise((resolve) => setImmediate(resolve));
+      const [send] = exporter.getFinishedSpans();
+      const delivered = (headers: Record<string, unknown>) =>
+        ({ content: request.content, fields: {}, properties: { ...request.options, headers } }) as Message;
+
+      expect(send).toMatchObject({ name: 'send test.commands', kind: SpanKind.PRODUCER });
+      expect(send.spanContext().traceId).toBe(requestSpan.spanContext().traceId);
+      expect(request.options.headers[MessageHeader.TraceParent]).toBe(
+        `00-${send.spanContext().traceId}-${send.spanContext().spanId}-01`,
+      );
+      expect(verifiedBytes([KEY], delivered(request.options.headers)).fields.traceparent).toBe(
+        request.options.headers[MessageHeader.TraceParent],
+      );
+      const moved = {
+        ...request.options.headers,
+        [MessageHeader.TraceParent]: `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`,
+      };
+      expect(() => verifiedBytes([KEY], delivered(moved))).toThrow(/signature invalid/);
+      requestSpan.end();
+    });
   });
 });

@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { ReadPacket, RmqRecord, RmqRecordOptions, WritePacket } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
+import type { ChannelWrapper } from 'amqp-connection-manager';
 import { KeyObject } from 'node:crypto';
 import { MessageHeader, SizeBoundedClientOptions, SizeBoundedClientRMQ, textHeader } from '@app/messaging';
 import { MessageSigner, verifyReply } from '@app/signing';
+import { SendSpan } from '@app/tracing';
 
 /**
  * Anyone who learns the reply queue's name may publish to it: a flood is bounded (the oldest
@@ -37,6 +39,10 @@ export class CommandRecord extends RmqRecord<object> {
  *   as it goes to the channel (`outgoing`): over the exact bytes sent, and the headers and properties
  *   they go with, the reply address and correlation id included; the worker checks that before it
  *   parses anything. Only a CommandRecord is sent; anything else fails in the serializer.
+ * - Tracing: each publish is a producer span under the request's, started in the serializer; its
+ *   traceparent (and tracestate) go into the headers there, before `outgoing` signs them, and the
+ *   span ends at the broker's confirm. By hand: the amqplib instrumentation does not support
+ *   amqplib 2, and would not sign what it adds.
  * - Reply queue: one of its own, named by the broker and exclusive to this connection (nobody else
  *   may consume it). Direct reply-to cannot be signed: the broker rewrites `amq.rabbitmq.reply-to`
  *   on the way to the worker.
@@ -49,6 +55,9 @@ export class CommandTransport extends SizeBoundedClientRMQ {
   private readonly replyLogger = new Logger('Replies');
   private readonly awaited = new Map<string, AwaitedReply>();
   private readonly signer: MessageSigner;
+  // Producer spans by correlation id: started by the serializer, taken as the message goes to the
+  // channel, both inside Nest's synchronous publish().
+  private readonly sending = new Map<string, SendSpan>();
 
   constructor(
     options: SizeBoundedClientOptions,
@@ -63,10 +72,27 @@ export class CommandTransport extends SizeBoundedClientRMQ {
     const cleanup = super.publish(message, callback);
     // Nest has set the packet's id (the correlation id) by now.
     const { id } = message as ReadPacket & { id?: string };
+    // Serialized but never handed to the channel: Nest has already called back with the error.
+    if (id !== undefined) this.takeSpan(id)?.end(new Error('not published'));
     return () => {
       cleanup();
       if (id !== undefined) this.awaited.delete(id);
     };
+  }
+
+  /** Run on every (re)connect, around the size check and signing put in place on the new channel. */
+  override createChannel(): Promise<void> {
+    const created = super.createChannel();
+    // Typed `any` through Nest's optional dependency on amqp-connection-manager.
+    const channel = this.channel as ChannelWrapper;
+    const send = channel.sendToQueue.bind(channel);
+    channel.sendToQueue = (queue, content, options, ...rest) => {
+      const span = this.takeSpan(options?.correlationId);
+      const sent = send(queue, content, options, ...rest);
+      span?.settle(sent);
+      return sent;
+    };
+    return created;
   }
 
   override async consumeChannel(channel: Channel): Promise<void> {
@@ -94,14 +120,25 @@ export class CommandTransport extends SizeBoundedClientRMQ {
     if (!(record instanceof CommandRecord) || packet.id === undefined)
       throw new Error('CommandTransport sends only requests built by CommandClient');
     this.awaited.set(packet.id, record.request);
+    const span = new SendSpan(this.queue, String(packet.pattern));
+    span.setMessageId(record.request.messageId);
+    this.sending.set(packet.id, span);
     const options = record.options ?? {};
     return {
       pattern: packet.pattern as unknown,
       id: packet.id,
       data: record.data,
-      // This connection's reply queue (Nest's default too, said here): the signature covers it.
-      options: { ...options, replyTo: this.replyQueue },
+      // This connection's reply queue (Nest's default too, said here): the signature covers it, as
+      // it covers the traceparent that names this publish as the parent of the worker's handling.
+      options: { ...options, replyTo: this.replyQueue, headers: { ...options.headers, ...span.headers() } },
     };
+  }
+
+  private takeSpan(correlationId: unknown): SendSpan | undefined {
+    if (typeof correlationId !== 'string') return undefined;
+    const span = this.sending.get(correlationId);
+    this.sending.delete(correlationId);
+    return span;
   }
 
   private received(reply: ConsumeMessage): void {

@@ -3,3 +3,4 @@ export { DEV_JWT_SECRET, DEV_MESSAGE_SIGNING_KEY, developmentKeysWarning, isDepl
 export * from './parse-env';
 export * from './config.module';
 export * from './queue-settings';
+export * from './tracing-env';

@@ -80,6 +80,8 @@ export function deadCommand(
     // As getMessage leaves them on the dead letter: the worker keeps what the signature covers.
     replyTo: 'amq.gen-gone',
     correlationId: 'old-correlation',
+    traceparent: '',
+    correlationHeader: 'trace-1',
   };
   const body = JSON.stringify({ pattern: PATTERN, data: DATA, ...(id === null ? {} : { id }) });
   const headers = {

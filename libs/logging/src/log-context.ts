@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLS_ID, ClsServiceManager, ContextClsStoreMap } from 'nestjs-cls';
 import type { TenantClsStore } from '@app/tenancy';
+import { activeTraceIds, TraceIds } from '@app/tracing';
 
 /** What the line closing a request says besides who made it: noted by the code that knows it. */
-export interface RequestNote {
+export interface RequestNote extends Partial<TraceIds> {
   /** The command the request sent to the workers. */
   pattern?: string;
   outcome?: string;
@@ -19,7 +20,8 @@ type Store = TenantClsStore & { [NOTE]?: RequestNote };
 /** Adds to what the current request's closing line says; nothing outside a request. */
 export function noteRequest(note: RequestNote): void {
   const cls = ClsServiceManager.getClsService<Store>();
-  if (cls.isActive()) cls.set(NOTE, { ...cls.get(NOTE), ...note });
+  // The request's trace, taken while its span is active: its closing line is written after it ended.
+  if (cls.isActive()) cls.set(NOTE, { ...activeTraceIds(), ...cls.get(NOTE), ...note });
 }
 
 /**
@@ -39,11 +41,11 @@ function identityFields(store: Store | undefined, fallbackId?: string) {
 /**
  * The fields every log line carries, read from the CLS context it is logged in, so that no call
  * site passes them. pino calls it for each line (its `mixin`); undefined fields are left out.
- * Trace ids (traceId, spanId from the active span) belong here too.
+ * With the active span's trace and span ids, exported or not, so a line can be found by its trace.
  */
 export function logFields(): object {
   const cls = ClsServiceManager.getClsService<Store>();
-  return cls.isActive() ? identityFields(cls.get()) : {};
+  return { ...(cls.isActive() ? identityFields(cls.get()) : {}), ...activeTraceIds() };
 }
 
 /**
@@ -67,6 +69,8 @@ export function requestLine(
     pattern: note.pattern,
     outcome: note.outcome ?? (statusCode < 400 ? 'answered' : statusCode < 500 ? 'refused' : 'failed'),
     errorCode: note.errorCode,
+    traceId: note.traceId,
+    spanId: note.spanId,
     durationMs,
   };
 }

@@ -5,6 +5,7 @@ import { TransientError } from '@app/errors';
 import { MessageHeader, queueNames } from '@app/messaging';
 import { MessageSigner, signingKey } from '@app/signing';
 import { TenantContextService } from '@app/tenancy';
+import { traceHeaders } from '@app/tracing';
 import { MESSAGE_PIPELINE_OPTIONS, MessagePipelineOptions } from './message-pipeline.options';
 
 // How long a publish may wait for the broker's confirm before the message it belongs to is retried.
@@ -45,6 +46,8 @@ export class JobQueue implements OnApplicationShutdown {
     const { tenantId, userId, correlationId } = this.tenantContext.require();
     const channel = this.open();
     const queue = queueNames(this.options.queuePrefix).jobs;
+    // The batches are handled in the trace of the command that started the job (its traceparent signed).
+    const trace = traceHeaders();
     try {
       await Promise.all(
         messages.map(({ pattern, data, messageId }) => {
@@ -59,6 +62,7 @@ export class JobQueue implements OnApplicationShutdown {
               [MessageHeader.TenantId]: tenantId,
               [MessageHeader.UserId]: userId,
               [MessageHeader.CorrelationId]: correlationId,
+              ...trace,
               [MessageHeader.SignedAt]: String(Date.now()),
             },
           });

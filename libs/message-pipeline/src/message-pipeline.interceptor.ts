@@ -18,6 +18,7 @@ import { DomainError } from '@app/errors';
 import { RejectedMessageError } from '@app/messaging';
 import { MessageAuthenticator, MessagePacket } from '@app/signing';
 import { isUuid, TenantContextService } from '@app/tenancy';
+import { ConsumeSpan } from '@app/tracing';
 import { COMMAND_JOB, COMMAND_PAYLOAD, COMMAND_READS_ONLY } from './command.decorator';
 import { CurrentMessage, JOB_FAILURES, JobFailures } from './current-message';
 import { ExactlyOnce } from './exactly-once';
@@ -61,6 +62,8 @@ interface Inbound extends HandledMessage {
   /** A job's batch: the job age limit, and its job marked failed if it is dead-lettered. */
   job: boolean;
   authenticated?: boolean;
+  /** Its consumer span, in the gateway's trace once the signature has shown that trace to be the gateway's. */
+  span: ConsumeSpan;
   /** The handler's arguments; Nest reads them only after the interceptor lets the handler run. */
   args: unknown[];
 }
@@ -92,19 +95,22 @@ export class MessagePipeline implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const rmq = context.switchToRpc().getContext<RmqContext>();
+    const message = rmq.getMessage() as ConsumeMessage;
     const inbound: Inbound = {
       // As Nest parsed it, from bytes whose signature the transport checked on arrival (a v1
       // signature is checked over this packet instead).
       packet: { pattern: rmq.getPattern(), data: context.switchToRpc().getData<unknown>() },
-      delivery: new Delivery(
-        rmq.getChannelRef() as Channel,
-        rmq.getMessage() as ConsumeMessage,
-        this.deadLetterQueue,
-      ),
+      delivery: new Delivery(rmq.getChannelRef() as Channel, message, this.deadLetterQueue),
       payloadType: this.reflector.get<Type<object> | undefined>(COMMAND_PAYLOAD, context.getHandler()),
       readsOnly: this.reflector.get<boolean | undefined>(COMMAND_READS_ONLY, context.getHandler()) === true,
       job: this.reflector.get<boolean | undefined>(COMMAND_JOB, context.getHandler()) === true,
       args: context.getArgs<unknown[]>(),
+      span: new ConsumeSpan({
+        queue: message.fields.routingKey,
+        pattern: rmq.getPattern(),
+        messageId: message.properties.messageId,
+        headers: message.properties.headers ?? {},
+      }),
     };
     const startedMs = performance.now();
     inFlight.enter();
@@ -118,7 +124,10 @@ export class MessagePipeline implements NestInterceptor {
           this.metrics?.settled(inbound.packet.pattern, inbound.delivery, startedMs, tenantId);
         }
       })
-      .finally(() => inFlight.leave());
+      .finally(() => {
+        inbound.span.end();
+        inFlight.leave();
+      });
     // NEVER, not EMPTY: Nest would answer a completed stream with an empty reply.
     return from(handled).pipe(mergeMap((result) => (result === NO_REPLY ? NEVER : of(result))));
   }
@@ -129,49 +138,62 @@ export class MessagePipeline implements NestInterceptor {
     try {
       return await this.handleMessage(inbound, next);
     } finally {
-      logHandled(inbound, performance.now() - started);
+      inbound.span.within(() => logHandled(inbound, performance.now() - started));
     }
   }
 
   private async handleMessage(inbound: Inbound, next: CallHandler): Promise<unknown> {
-    const { packet, delivery } = inbound;
     let result: unknown;
     try {
       // The handler gets the validated instance in place of the parsed JSON.
       inbound.args[0] = await this.admit(inbound);
       // One delivery of a message id at a time: a second one at the same moment gets 409 (in flight).
       const exclusiveKey = inbound.readsOnly ? undefined : applied(inbound).messageId;
-      result = await this.tenantTransaction.run(() => this.work(inbound, next), { exclusiveKey });
+      result = await inbound.span.within(() =>
+        this.tenantTransaction.run(() => this.work(inbound, next), { exclusiveKey }),
+      );
       this.currentMessage.settled(true);
     } catch (err) {
       this.currentMessage.settled(false);
-      let failure = err;
-      try {
-        const earlier = inbound.readsOnly
-          ? undefined
-          : await this.exactlyOnce.earlierAnswer(applied(inbound), err);
-        if (earlier) {
-          inbound.answeredBefore = true;
-          delivery.ack();
-          return earlier.reply;
-        }
-      } catch (lookupErr) {
-        failure = lookupErr;
-      }
-      try {
-        if (this.failures.retryLater(delivery, failure)) return NO_REPLY;
-      } catch (tooLate) {
-        failure = tooLate;
-      }
-      inbound.failure = failure;
-      const answer = this.failures.settle(packet.pattern, delivery, failure);
-      inbound.answerCode = answer.code;
-      if (inbound.job && !(failure instanceof DomainError)) await this.jobFailed(inbound, answer.message);
-      throw new RpcException(answer);
+      return inbound.span.within(() => this.failed(inbound, err));
     }
     // Outside the try: the work is committed, so a failing ack must not be reported as a failure.
-    delivery.ack();
+    inbound.delivery.ack();
     return result;
+  }
+
+  /** Settles a message whose handling failed: an earlier answer, a retry, or a reply and a dead letter. */
+  private async failed(inbound: Inbound, err: unknown): Promise<unknown> {
+    const { packet, delivery } = inbound;
+    let failure = err;
+    try {
+      const earlier = inbound.readsOnly
+        ? undefined
+        : await this.exactlyOnce.earlierAnswer(applied(inbound), err);
+      if (earlier) {
+        inbound.answeredBefore = true;
+        delivery.ack();
+        inbound.span.end();
+        return earlier.reply;
+      }
+    } catch (lookupErr) {
+      failure = lookupErr;
+    }
+    try {
+      if (this.failures.retryLater(delivery, failure)) {
+        inbound.span.end(failure);
+        return NO_REPLY;
+      }
+    } catch (tooLate) {
+      failure = tooLate;
+    }
+    inbound.failure = failure;
+    const answer = this.failures.settle(packet.pattern, delivery, failure);
+    inbound.answerCode = answer.code;
+    // A domain error is an answer, not a fault of the system.
+    inbound.span.end(failure instanceof DomainError ? undefined : failure);
+    if (inbound.job && !(failure instanceof DomainError)) await this.jobFailed(inbound, answer.message);
+    throw new RpcException(answer);
   }
 
   /**
@@ -220,10 +242,13 @@ export class MessagePipeline implements NestInterceptor {
     const { packet, delivery, payloadType, readsOnly, job } = inbound;
     const identity = readIdentity(delivery.message);
     const maxAgeMs = job ? this.options.jobMaxAgeMs : undefined;
-    const { key, signedAt } = this.authenticator.authenticate(delivery.message, identity, packet, {
-      trustRedelivery: !readsOnly,
-      maxAgeMs,
-    });
+    const { key, signedAt, traceparent } = this.authenticator.authenticate(
+      delivery.message,
+      identity,
+      packet,
+      { trustRedelivery: !readsOnly, maxAgeMs },
+    );
+    inbound.span.continueTrace(traceparent);
     // The gateway's own request from here on: whatever it is answered, even a refusal for its time
     // (clocks apart: 503), is signed for it.
     replySignatures.answerAs(delivery.message, key, identity.tenantId);
@@ -235,6 +260,7 @@ export class MessagePipeline implements NestInterceptor {
       throw new RejectedMessageError('message id is not a uuid');
     }
     this.tenantContext.set(identity);
+    inbound.span.setAttributes({ 'tenantry.tenant_id': identity.tenantId });
     this.currentMessage.set(delivery.message.properties.messageId);
     // Our bug, not the sender's (CommandHandlersCheck stops such a worker at boot): dead-lettered as
     // unexpected, and the caller gets `internal`.

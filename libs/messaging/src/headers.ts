@@ -10,9 +10,13 @@ export const MessageHeader = {
   CorrelationId: 'x-correlation-id',
   // Epoch milliseconds after which the caller has given up; the worker then must not apply it.
   Deadline: 'x-deadline',
+  // W3C trace context (https://www.w3.org/TR/trace-context/), set by the gateway's publish; the
+  // traceparent is signed, the tracestate (vendor data, no ids) is not.
+  TraceParent: 'traceparent',
+  TraceState: 'tracestate',
   // HMAC-SHA256 by the gateway over tenant, user, message id, time, deadline, reply address,
-  // correlation id and the body's exact bytes; on a reply, by the worker over the request it answers
-  // and the reply.
+  // correlation id (the AMQP property and the x-correlation-id header), traceparent and the body's
+  // exact bytes; on a reply, by the worker over the request it answers and the reply.
   Signature: 'x-signature',
   SignedAt: 'x-signed-at',
   // Set on the dead-letter copy: why the worker refused the message.

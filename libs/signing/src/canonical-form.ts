@@ -13,6 +13,10 @@ export interface SignedFields {
   /** The reply address, and the correlation id the answer is sent under: '' for a message nobody answers. */
   replyTo: string;
   correlationId: string;
+  /** The W3C `traceparent` header as sent, '' when none: a message cannot be moved onto another trace. */
+  traceparent: string;
+  /** The `x-correlation-id` header as sent, '' when none: the id log lines carry cannot be forged either. */
+  correlationHeader: string;
 }
 
 /** A command's body as Nest parsed it: what the v1 format covered instead of the bytes. */
@@ -51,6 +55,8 @@ export function commandV2(fields: SignedFields, digest: string): string {
     fields.deadline,
     fields.replyTo,
     fields.correlationId,
+    fields.traceparent,
+    fields.correlationHeader,
     digest,
   ]);
 }

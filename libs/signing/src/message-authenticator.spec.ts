@@ -24,7 +24,13 @@ const PACKET = { pattern: 'projects.get.v1', data: { id: 'p1' } };
 /** A delivered command signed at `signedAt`, with the reply address it was signed for. */
 function command(
   signedAt: number,
-  { key = KEY, replyTo = 'amq.gen-gateway', v1 = false, content = Buffer.from(JSON.stringify(PACKET)) } = {},
+  {
+    key = KEY,
+    replyTo = 'amq.gen-gateway',
+    v1 = false,
+    content = Buffer.from(JSON.stringify(PACKET)),
+    traceparent = '',
+  } = {},
 ): ConsumeMessage {
   const fields: SignedFields = {
     tenantId: TENANT,
@@ -34,6 +40,8 @@ function command(
     deadline: '',
     replyTo,
     correlationId: 'corr-1',
+    traceparent,
+    correlationHeader: '',
   };
   const signature = v1 ? seal(key, 'v1', commandV1(fields, PACKET)) : signCommand(key, fields, content);
   return {
@@ -45,6 +53,7 @@ function command(
         [MessageHeader.UserId]: 'u',
         [MessageHeader.SignedAt]: String(signedAt),
         [MessageHeader.Signature]: signature,
+        ...(traceparent ? { [MessageHeader.TraceParent]: traceparent } : {}),
       },
       messageId: fields.messageId,
       replyTo: 'amq.gen-gateway',
@@ -61,8 +70,23 @@ describe(MessageAuthenticator.name, () => {
   it('should give the key that signed, to sign the reply with (the previous one during a rotation)', () => {
     const auth = authenticator();
 
-    expect(auth.authenticate(command(NOW), IDENTITY, PACKET, {}, NOW)).toEqual({ key: KEY, signedAt: NOW });
+    expect(auth.authenticate(command(NOW), IDENTITY, PACKET, {}, NOW)).toEqual({
+      key: KEY,
+      signedAt: NOW,
+      traceparent: '',
+    });
     expect(auth.authenticate(command(NOW, { key: PREVIOUS }), IDENTITY, PACKET, {}, NOW).key).toBe(PREVIOUS);
+  });
+
+  it('should give the traceparent a v2 signature covers, and none under v1 (which does not cover it)', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+    expect(authenticator().authenticate(command(NOW, { traceparent }), IDENTITY, PACKET, {}, NOW)).toEqual(
+      expect.objectContaining({ traceparent }),
+    );
+    expect(
+      authenticator(true).authenticate(command(NOW, { traceparent, v1: true }), IDENTITY, PACKET, {}, NOW),
+    ).toEqual(expect.objectContaining({ key: KEY, traceparent: '' }));
   });
 
   it('should refuse a command sent to another reply address than it was signed for', () => {

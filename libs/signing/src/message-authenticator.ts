@@ -49,7 +49,7 @@ export class MessageAuthenticator {
 
   /**
    * The key that signed the command, once it is shown to be the gateway's and seen for the first
-   * time. Its time is checked apart, by assertFresh, after the caller has taken the key to sign its
+   * time, and the traceparent it was signed with ('' when none, or when the signature is v1). Its time is checked apart, by assertFresh, after the caller has taken the key to sign its
    * answer with: a command refused for its time is still answered in the worker's name (503), while
    * a replayed copy is not answered at all (the genuine one is).
    */
@@ -59,7 +59,7 @@ export class MessageAuthenticator {
     packet: MessagePacket,
     { trustRedelivery = false, maxAgeMs = this.options.maxAgeMs }: AuthenticateOptions = {},
     now = Date.now(),
-  ): { key: KeyObject; signedAt: number } {
+  ): { key: KeyObject; signedAt: number; traceparent: string } {
     // The bytes were checked on arrival (checked here if they were not); only v1 waits for the packet.
     const arrival = this.arrival(message);
     const { fields, signature, key } = arrival.key
@@ -73,7 +73,9 @@ export class MessageAuthenticator {
     if (!this.guard(maxAgeMs).firstSighting(signature, now) && !redelivery) {
       throw new RejectedMessageError('message replayed');
     }
-    return { key, signedAt: fields.signedAt };
+    // The trace to continue, only when the signature covers it: v1 does not.
+    const traceparent = arrival.key ? fields.traceparent : '';
+    return { key, signedAt: fields.signedAt, traceparent };
   }
 
   /** Refuses a signature older than the age limit, or dated further ahead than the clocks may differ. */

@@ -13,6 +13,8 @@ const FIELDS: SignedFields = {
   deadline: '1700000005000',
   replyTo: 'amq.gen-abc',
   correlationId: '33333333-3333-4333-8333-333333333333',
+  traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+  correlationHeader: 'request-1',
 };
 const PACKET = { pattern: 'projects.create.v1', data: { name: 'Apollo' } };
 const CONTENT = Buffer.from(JSON.stringify({ ...PACKET, id: 'c1' }));
@@ -24,6 +26,8 @@ const NEIGHBOURS = [
   ['userId', 'messageId'],
   ['deadline', 'replyTo'],
   ['replyTo', 'correlationId'],
+  ['correlationId', 'traceparent'],
+  ['traceparent', 'correlationHeader'],
 ] as const;
 
 // Strings rich in what a field boundary or an escape is made of.
@@ -62,8 +66,30 @@ describe(keyThatSignedV2.name, () => {
     ['replyTo', 'amq.gen-attacker'],
     ['replyTo', ''],
     ['correlationId', '66666666-6666-4666-8666-666666666666'],
+    ['traceparent', '00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01'],
+    ['traceparent', '00-11111111111111111111111111111111-b7ad6b7169203331-01'],
+    ['traceparent', ''],
+    ['correlationHeader', 'request-2'],
+    ['correlationHeader', ''],
   ])('should refuse a signature over another %s', (field, value) => {
     expect(keyThatSignedV2([KEY], { ...FIELDS, [field]: value }, DIGEST, signature)).toBeUndefined();
+  });
+
+  it('should refuse a signature over any other traceparent or correlation header', () => {
+    const header = fc.string({ maxLength: 80 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('traceparent', 'correlationHeader'),
+        header,
+        header,
+        (field, signed, sent) => {
+          fc.pre(signed !== sent);
+          const signature = signCommand(KEY, { ...FIELDS, [field]: signed }, CONTENT);
+          expect(keyThatSignedV2([KEY], { ...FIELDS, [field]: sent }, DIGEST, signature)).toBeUndefined();
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it.each([

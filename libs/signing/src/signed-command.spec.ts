@@ -17,6 +17,7 @@ const OPTIONS = {
     [MessageHeader.TenantId]: '11111111-1111-4111-8111-111111111111',
     [MessageHeader.UserId]: 'u',
     [MessageHeader.CorrelationId]: 'trace',
+    [MessageHeader.TraceParent]: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
     [MessageHeader.Deadline]: '1700000005000',
     [MessageHeader.SignedAt]: '1700000000000',
   },
@@ -45,6 +46,8 @@ describe(verifiedBytes.name, () => {
       deadline: '1700000005000',
       replyTo: 'amq.gen-gateway',
       correlationId: 'c1',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      correlationHeader: 'trace',
     });
   });
 
@@ -86,6 +89,13 @@ describe(verifiedBytes.name, () => {
     ['another reply address', { replyTo: 'amq.gen-attacker' }],
     ['no reply address', { replyTo: undefined }],
     ['another correlation id', { correlationId: 'c2' }],
+    [
+      'another traceparent',
+      { headers: { [MessageHeader.TraceParent]: '00-11111111111111111111111111111111-b7ad6b7169203331-01' } },
+    ],
+    ['no traceparent', { headers: { [MessageHeader.TraceParent]: undefined } }],
+    ['another correlation header', { headers: { [MessageHeader.CorrelationId]: 'forged' } }],
+    ['no correlation header', { headers: { [MessageHeader.CorrelationId]: undefined } }],
   ])('should refuse a message with %s than was signed', (_case, change) => {
     const { headers, ...properties } = change as { headers?: Record<string, unknown> };
     const message = delivered(CONTENT, {
@@ -103,6 +113,12 @@ describe(verifiedBytes.name, () => {
     ['a time that is no integer', { [MessageHeader.SignedAt]: '1.5' }, 'signature fields missing'],
     ['a tenant that is not text', { [MessageHeader.TenantId]: 7 }, 'signature fields missing'],
     ['a deadline that is not text', { [MessageHeader.Deadline]: 1700009999999 }, 'signature fields missing'],
+    ['a traceparent that is not text', { [MessageHeader.TraceParent]: 7 }, 'signature fields missing'],
+    [
+      'a correlation header that is not text',
+      { [MessageHeader.CorrelationId]: [] },
+      'signature fields missing',
+    ],
     ['a junk signature', { [MessageHeader.Signature]: 'junk' }, 'signature invalid'],
   ])('should refuse a message with %s', (_case, headers, reason) => {
     const message = delivered(CONTENT, { ...signed, headers: { ...signed.headers, ...headers } });
@@ -126,6 +142,8 @@ describe(signedFieldsOf.name, () => {
       deadline: '',
       replyTo: '',
       correlationId: '',
+      traceparent: '',
+      correlationHeader: '',
     });
   });
 });

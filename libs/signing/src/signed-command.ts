@@ -56,14 +56,17 @@ function headerText(headers: Record<string, unknown>, name: string): string | un
  */
 export function signedFieldsOf(properties: CommandProperties): SignedFields | undefined {
   const headers = (properties.headers ?? {}) as Record<string, unknown>;
-  const [tenantId, userId, signedAt, deadline] = [
+  const [tenantId, userId, signedAt, deadline, traceparent, correlationHeader] = [
     MessageHeader.TenantId,
     MessageHeader.UserId,
     MessageHeader.SignedAt,
     MessageHeader.Deadline,
+    MessageHeader.TraceParent,
+    MessageHeader.CorrelationId,
   ].map((name) => headerText(headers, name));
   const { messageId, replyTo, correlationId } = properties;
   if (tenantId === undefined || userId === undefined || deadline === undefined) return undefined;
+  if (traceparent === undefined || correlationHeader === undefined) return undefined;
   if (!signedAt || !Number.isSafeInteger(Number(signedAt))) return undefined;
   if (typeof messageId !== 'string' || !messageId) return undefined;
   // Signed, so that a reader of the queue cannot send the answer elsewhere, nor have a genuine
@@ -80,6 +83,8 @@ export function signedFieldsOf(properties: CommandProperties): SignedFields | un
     deadline,
     replyTo: to,
     correlationId: correlation,
+    traceparent,
+    correlationHeader,
   };
 }
 

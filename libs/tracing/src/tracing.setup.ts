@@ -1,0 +1,83 @@
+import { InstrumentationBase, registerInstrumentations } from '@opentelemetry/instrumentation';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+
+export interface TracingOptions {
+  serviceName: string;
+  /** OTLP/HTTP base URL (OTEL_EXPORTER_OTLP_ENDPOINT); spans are exported only when it is set. */
+  exporterEndpoint?: string;
+  /** Processors used instead of the exporter's (tests: an in-memory exporter). */
+  spanProcessors?: SpanProcessor[];
+}
+
+export interface Tracing {
+  /** The instrumentations, for tests that must apply them by hand (Jest loads modules past require hooks). */
+  instrumentations: InstrumentationBase[];
+  /** Flushes what is waiting for export, then stops, and takes the instrumentations' patches off. */
+  shutdown(): Promise<void>;
+}
+
+let started: NodeTracerProvider | undefined;
+
+// Probes and scrapes are not what an operator follows through the system, and would bury the rest.
+const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+
+/**
+ * Starts tracing for this process. Must run before `http` and `pg` are first required, so that their
+ * instrumentations can patch them: each app's main.ts imports its tracing.ts first.
+ *
+ * Every span is recorded (always-on), exported or not: trace and span ids then exist for log lines
+ * and for the traceparent sent to the worker even when nothing is exported.
+ */
+export function startTracing(options: TracingOptions): Tracing {
+  const spanProcessors =
+    options.spanProcessors ??
+    (options.exporterEndpoint
+      ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(options.exporterEndpoint) }))]
+      : []);
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
+    sampler: new AlwaysOnSampler(),
+    spanProcessors,
+  });
+  // W3C trace context only: baggage would carry whatever a client sends on to the workers.
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+  const instrumentations: InstrumentationBase[] = [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+      // Outgoing calls (the JWKS) only as part of a request, not as traces of their own.
+      requireParentforOutgoingSpans: true,
+    }),
+    // Only under a message's span: the database watch's probes would each make a trace of their own.
+    new PgInstrumentation({ requireParentSpan: true }),
+  ];
+  registerInstrumentations({ tracerProvider: provider, instrumentations });
+  started = provider;
+  return {
+    instrumentations,
+    shutdown: async () => {
+      for (const instrumentation of instrumentations) instrumentation.disable();
+      await provider.shutdown();
+    },
+  };
+}
+
+/** Exports what is waiting; nothing to do when tracing was not started or exports nothing. */
+export async function flushTraces(): Promise<void> {
+  await started?.forceFlush();
+}
+
+/** The OTLP/HTTP traces endpoint under a base URL, as the OTLP specification builds it. */
+export function tracesUrl(endpoint: string): string {
+  return `${endpoint.replace(/\/+$/, '')}/v1/traces`;
+}
