@@ -1,15 +1,19 @@
 // One request through both apps as real processes under NODE_ENV=production: each writes JSON
 // lines only, the gateway one line for the request and the worker one for its message, both with
-// the same correlation id, tenant, user and pattern, and no line holds the caller's token.
+// the same correlation id, trace id, tenant, user and pattern, the request counted in both apps'
+// metrics, and no line holds the caller's token.
 import { deleteQueues } from '@app/messaging';
 import { AppProcess, freePort } from '../support/app-process';
 import { closePools } from '../support/database';
+import { scrape, valueOf } from '../support/prometheus';
 import { ownQueuePrefix } from '../support/stack';
 import { request, TenantSession } from '../support/tenant-session';
 import { waitFor } from '../support/wait-for';
 
 type Line = Record<string, unknown>;
 
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('Log lines of a request through both apps', () => {
@@ -17,12 +21,14 @@ describe('Log lines of a request through both apps', () => {
   let worker: AppProcess;
   let gateway: AppProcess;
   let baseUrl: string;
+  let workerUrl: string;
 
   beforeAll(async () => {
     const env = { NODE_ENV: 'production', LOG_LEVEL: 'info' };
-    const port = await freePort();
+    const [port, workerPort] = [await freePort(), await freePort()];
     baseUrl = `http://127.0.0.1:${port}`;
-    worker = await AppProcess.start('worker', env);
+    workerUrl = `http://127.0.0.1:${workerPort}`;
+    worker = await AppProcess.start('worker', { ...env, WORKER_HTTP_PORT: String(workerPort) });
     gateway = await AppProcess.start('gateway', { ...env, PORT: String(port), HOST: '127.0.0.1' });
     await waitFor(async () => (await fetch(`${baseUrl}/health`)).ok, 10_000, 'the gateway connected');
   });
@@ -64,7 +70,13 @@ describe('Log lines of a request through both apps', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('x-correlation-id')).toBe(correlationId);
     const who = { tenantId: tenant.tenantId, userId: `user-${tenant.tenantId.slice(0, 8)}`, correlationId };
-    expect(await lineOf(gateway, 'request completed', correlationId)).toEqual({
+    const requestLine = await lineOf(gateway, 'request completed', correlationId);
+    const messageLine = await lineOf(worker, 'message handled', correlationId);
+    // One trace: the worker's span is a child of the gateway's, whether or not spans are exported.
+    expect(requestLine.traceId).toMatch(TRACE_ID);
+    expect(messageLine.traceId).toBe(requestLine.traceId);
+    expect(messageLine.spanId).not.toBe(requestLine.spanId);
+    expect(requestLine).toEqual({
       level: 30,
       time: expect.any(Number) as number,
       pid: expect.any(Number) as number,
@@ -77,8 +89,10 @@ describe('Log lines of a request through both apps', () => {
       outcome: 'answered',
       durationMs: expect.any(Number) as number,
       msg: 'request completed',
+      traceId: requestLine.traceId,
+      spanId: expect.stringMatching(SPAN_ID) as string,
     });
-    expect(await lineOf(worker, 'message handled', correlationId)).toEqual({
+    expect(messageLine).toEqual({
       level: 30,
       time: expect.any(Number) as number,
       pid: expect.any(Number) as number,
@@ -90,7 +104,15 @@ describe('Log lines of a request through both apps', () => {
       outcome: 'acked',
       attempt: 1,
       durationMs: expect.any(Number) as number,
+      traceId: requestLine.traceId,
+      spanId: expect.stringMatching(SPAN_ID) as string,
     });
+
+    // Counted by both apps.
+    const created = { method: 'POST', route: '/projects', status: '201' };
+    expect(valueOf(await scrape(baseUrl), 'tenantry_http_request_duration_seconds_count', created)).toBe(1);
+    const acked = { pattern: 'projects.create.v1', outcome: 'acked' };
+    expect(valueOf(await scrape(workerUrl), 'tenantry_messages_total', acked)).toBe(1);
   });
 
   it('should replace a correlation id that is not sane with a new one, in the response and both logs', async () => {
