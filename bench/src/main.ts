@@ -43,6 +43,7 @@ const IMPORT_SKIPPED = 'needs --tenants 2 or more';
 const RESULTS_PATH = join(REPO_ROOT, 'bench', 'results.json');
 const DOCS_PATH = join(REPO_ROOT, 'docs', 'benchmarks.md');
 const PROFILE_DIR = join(REPO_ROOT, 'bench', 'profiles');
+const QUIET = { LOG_LEVEL: 'silent', OTEL_SDK_DISABLED: 'true' };
 
 interface Step {
   name: string;
@@ -96,6 +97,16 @@ async function main(): Promise<void> {
       return stack;
     };
 
+    // The same stack with no log lines and no tracing (metrics stay), on queues of its own: what
+    // observability costs full_create.
+    const quietEnv = { ...env, queuePrefix: `${env.queuePrefix}quiet.` };
+    cleanup.add('delete quiet queues', () => deleteQueues(quietEnv.amqpUrl, quietEnv.queuePrefix));
+    let quietStack: Stack | undefined;
+    const ensureQuietStack = async () => {
+      quietStack ??= await startStack(quietEnv, cleanup, nodeArgs, undefined, QUIET);
+      return quietStack;
+    };
+
     const creates = [...new Set([32, options.connections])];
     const allSteps: Step[] = [
       { name: 'raw', run: (label) => runRaw(ctx, label) },
@@ -106,6 +117,11 @@ async function main(): Promise<void> {
         name: `full_create_c${c}`,
         run: async (label: string) => runFullCreate(ctx, await ensureStack(), label, c),
       })),
+      {
+        name: 'full_create_quiet',
+        run: async (label: string) =>
+          runFullCreate(ctx, await ensureQuietStack(), label, options.connections),
+      },
       {
         name: 'full_list',
         run: async () => {

@@ -134,9 +134,13 @@ export async function startStack(
   cleanup: Cleanup,
   nodeArgs: string[],
   profileDir?: string,
+  extraEnv: Record<string, string> = {},
 ): Promise<Stack> {
   const port = await freePort();
-  const profile: Record<string, string> = profileDir ? { BENCH_CPU_PROFILE_DIR: profileDir } : {};
+  const profile: Record<string, string> = {
+    ...extraEnv,
+    ...(profileDir ? { BENCH_CPU_PROFILE_DIR: profileDir } : {}),
+  };
   const worker = AppProcess.spawn(
     'worker',
     'dist/apps/worker/src/main.js',

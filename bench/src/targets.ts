@@ -17,6 +17,7 @@ export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Targ
   const article = s('article');
   const rlsOff = s('rls_off');
   const create = s('full_create');
+  const quiet = s('full_create_quiet');
   const list = s('full_list');
   const imported = s('import');
   const idle = s('import_creates_idle');
@@ -40,6 +41,12 @@ export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Targ
       [raw, create],
       () => create!.rps >= 0.3 * raw!.rps && create!.p99_ms <= 100 && create!.errors === 0,
       () => `${pct(create!.rps / raw!.rps)} of raw, p99 ${create!.p99_ms} ms, ${create!.errors} errors`,
+    ),
+    target(
+      'logs and traces cost full_create ≤ 10% (vs the same stack with LOG_LEVEL=silent, OTEL_SDK_DISABLED)',
+      [create, quiet],
+      () => create!.rps >= 0.9 * quiet!.rps,
+      () => `${create!.rps} vs ${quiet!.rps} rps: ${pct((quiet!.rps - create!.rps) / quiet!.rps)} less`,
     ),
     target(
       'worker ≥ 40% of raw',

@@ -73,6 +73,15 @@ describe('tracing.ts of each app', () => {
     },
   );
 
+  it.each(['gateway', 'worker'] as const)(
+    'should start no tracing in the %s with OTEL_SDK_DISABLED=true, even with an endpoint',
+    async (app) => {
+      const disabled = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SDK_DISABLED: 'true' };
+      expect(await run(app, disabled)).toEqual({ pg: false, http: false });
+      expect(received).toEqual([]);
+    },
+  );
+
   it('should take OTEL_SERVICE_NAME as the service name', async () => {
     await run('worker', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'worker-eu-1' });
     expect(received[0]?.body).toContain('worker-eu-1');

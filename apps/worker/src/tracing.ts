@@ -6,6 +6,7 @@ import { startTracing } from '@app/tracing';
 function start(): Error | undefined {
   try {
     const env = parseEnv(tracingEnvSchema, process.env);
+    if (env.OTEL_SDK_DISABLED === 'true') return undefined;
     startTracing({
       serviceName: env.OTEL_SERVICE_NAME ?? 'tenantry-worker',
       exporterEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,

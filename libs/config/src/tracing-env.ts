@@ -11,6 +11,8 @@ export const tracingEnvSchema = z.object({
     .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), 'must be an http:// or https:// URL')
     .optional(),
   OTEL_SERVICE_NAME: z.string().max(200).optional(),
+  // OpenTelemetry's own switch: `true` starts no tracing at all (no spans, no trace ids in logs).
+  OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
 });
 
 export type TracingEnv = z.infer<typeof tracingEnvSchema>;
