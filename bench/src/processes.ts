@@ -136,7 +136,6 @@ export async function startStack(
   profileDir?: string,
   extraEnv: Record<string, string> = {},
 ): Promise<Stack> {
-  const port = await freePort();
   const profile: Record<string, string> = {
     ...extraEnv,
     ...(profileDir ? { BENCH_CPU_PROFILE_DIR: profileDir } : {}),
@@ -152,6 +151,8 @@ export async function startStack(
     async () => (await consumerCount(env.amqpUrl, env.queuePrefix)) > 0,
     cleanup.abort.signal,
   );
+  // Picked once the worker listens: its own listener takes any free port, which could be this one.
+  const port = await freePort();
   const gateway = AppProcess.spawn(
     'gateway',
     'dist/apps/gateway/src/main.js',
