@@ -3,11 +3,8 @@ import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { MessageHeader } from '@app/messaging';
 import { inFlight } from './in-flight';
 
-/** How a delivery was settled. */
-export type Settlement = 'acked' | 'dead-lettered' | 'retried';
-
-/** What became of a message, as counted: bounded, whatever the message said. */
-export type MessageOutcome = Settlement | 'domain error';
+/** What became of a message, as counted and logged: bounded, whatever the message said. */
+export type MessageOutcome = 'acked' | 'dead-lettered' | 'retried' | 'domain error';
 
 /**
  * One delivered message, settled at most once: a second ack or nack of the same delivery tag
@@ -28,11 +25,6 @@ export class Delivery {
 
   get isSettled(): boolean {
     return this.settled;
-  }
-
-  /** How it was settled (whatever the broker then made of it), if it was. */
-  get settlement(): Settlement | undefined {
-    return this.outcome === 'domain error' ? 'acked' : this.outcome;
   }
 
   /** `domain error` for a refusal answered to the caller (acked all the same). */

@@ -1,37 +1,33 @@
 import { Logger } from '@nestjs/common';
-import { DomainError } from '@app/errors';
-import type { Delivery, Settlement } from './delivery';
+import type { Delivery, MessageOutcome } from './delivery';
 
 const logger = new Logger('Messages');
 
-/** What became of a handled message; a domain error and an answer from the inbox are acked too. */
-export type MessageOutcome = Settlement | 'answered' | 'domain error' | 'unsettled';
+/** What became of a handled message, as its line says: an answer from the inbox is acked too. */
+type LineOutcome = MessageOutcome | 'answered' | 'unsettled';
 
 /** A message at the end of the pipeline, as far as its closing line needs it. */
 export interface HandledMessage {
   packet: { pattern: string };
   delivery: Delivery;
-  /** Why its work failed, if it did. */
-  failure?: unknown;
   /** Answered from the inbox: an earlier delivery of it was applied. */
   answeredBefore?: boolean;
   /** The error code its caller was answered with, if it was refused or failed. */
   answerCode?: string;
 }
 
-function outcomeOf(message: HandledMessage): { outcome: MessageOutcome; errorCode?: string } {
-  const { delivery, failure } = message;
-  switch (delivery.settlement) {
+function outcomeOf(message: HandledMessage): { outcome: LineOutcome; errorCode?: string } {
+  const { outcome } = message.delivery;
+  switch (outcome) {
     case undefined:
       return { outcome: 'unsettled' };
     case 'acked':
-      if (message.answeredBefore) return { outcome: 'answered' };
-      if (failure instanceof DomainError) return { outcome: 'domain error', errorCode: failure.code };
-      return { outcome: 'acked' };
+      return { outcome: message.answeredBefore ? 'answered' : 'acked' };
     case 'retried':
-      return { outcome: 'retried' };
+      return { outcome };
+    case 'domain error':
     case 'dead-lettered':
-      return { outcome: 'dead-lettered', errorCode: message.answerCode };
+      return { outcome, errorCode: message.answerCode };
   }
 }
 

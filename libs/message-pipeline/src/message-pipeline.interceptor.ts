@@ -117,9 +117,11 @@ export class MessagePipeline implements NestInterceptor {
     const handled = this.cls
       .run(async () => {
         try {
-          return await this.handle(inbound, next);
+          return await this.handleMessage(inbound, next);
         } finally {
-          // Inside the context, where the tenant (once admitted) is known.
+          // Inside the context, where the tenant (once admitted) is known: its one closing line
+          // (message-line) and its counts.
+          inbound.span.within(() => logHandled(inbound, performance.now() - startedMs));
           const tenantId = this.metrics?.perTenant ? this.tenantContext.get()?.tenantId : undefined;
           this.metrics?.settled(inbound.packet.pattern, inbound.delivery, startedMs, tenantId);
         }
@@ -130,16 +132,6 @@ export class MessagePipeline implements NestInterceptor {
       });
     // NEVER, not EMPTY: Nest would answer a completed stream with an empty reply.
     return from(handled).pipe(mergeMap((result) => (result === NO_REPLY ? NEVER : of(result))));
-  }
-
-  /** The message, then its one closing line (message-line), in its CLS context. */
-  private async handle(inbound: Inbound, next: CallHandler): Promise<unknown> {
-    const started = performance.now();
-    try {
-      return await this.handleMessage(inbound, next);
-    } finally {
-      inbound.span.within(() => logHandled(inbound, performance.now() - started));
-    }
   }
 
   private async handleMessage(inbound: Inbound, next: CallHandler): Promise<unknown> {
@@ -187,7 +179,6 @@ export class MessagePipeline implements NestInterceptor {
     } catch (tooLate) {
       failure = tooLate;
     }
-    inbound.failure = failure;
     const answer = this.failures.settle(packet.pattern, delivery, failure);
     inbound.answerCode = answer.code;
     // A domain error is an answer, not a fault of the system.
