@@ -121,9 +121,10 @@ export class MessagePipeline implements NestInterceptor {
         } finally {
           // Inside the context, where the tenant (once admitted) is known: its one closing line
           // (message-line) and its counts.
-          inbound.span.within(() => logHandled(inbound, performance.now() - startedMs));
+          const durationMs = performance.now() - startedMs;
+          inbound.span.within(() => logHandled(inbound, durationMs));
           const tenantId = this.metrics?.perTenant ? this.tenantContext.get()?.tenantId : undefined;
-          this.metrics?.settled(inbound.packet.pattern, inbound.delivery, startedMs, tenantId);
+          this.metrics?.settled(inbound.packet.pattern, inbound.delivery, durationMs, tenantId);
         }
       })
       .finally(() => {

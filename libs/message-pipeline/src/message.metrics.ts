@@ -57,13 +57,13 @@ export class MessageMetrics {
   }
 
   /**
-   * A message through the pipeline, once settled (one left unsettled is not counted), timed from
-   * `startedMs` (performance.now()): a number, not a timer closure per message.
+   * A message through the pipeline, once settled (one left unsettled is not counted), and how long
+   * the pipeline took: a number the caller measured once, not a timer closure per message.
    */
-  settled(pattern: string, delivery: Delivery, startedMs: number, tenantId?: string): void {
+  settled(pattern: string, delivery: Delivery, durationMs: number, tenantId?: string): void {
     const { outcome } = delivery;
     if (!outcome) return;
-    this.duration.observe({ pattern }, (performance.now() - startedMs) / 1000);
+    this.duration.observe({ pattern }, durationMs / 1000);
     this.handled.inc({ pattern, outcome });
     if (outcome === 'retried') this.retries.inc({ pattern });
     if (outcome === 'dead-lettered') this.deadLetters.inc({ reason: deadLetterReason(delivery.deadLetterReason ?? '') });
