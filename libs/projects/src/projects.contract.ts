@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID, ValidateIf } from 'class-validator';
 import { PageOf, PageQuery } from '@app/pagination';
-import { IsText } from '@app/validation';
+import { IsText, TextRules } from '@app/validation';
 
 /** Message patterns, versioned: a breaking payload change gets a new version, never an edit. */
 export const ProjectPattern = {
@@ -13,14 +13,17 @@ export const ProjectPattern = {
 } as const;
 export type ProjectPattern = (typeof ProjectPattern)[keyof typeof ProjectPattern];
 
+export const NAME: TextRules = { min: 1, max: 200, notBlank: true };
+export const DESCRIPTION: TextRules = { min: 0, max: 2000, multiline: true };
+
 /** Body of POST /projects and payload of projects.create.v1. */
 export class CreateProjectInput {
-  @IsText({ min: 1, max: 200, notBlank: true })
+  @IsText(NAME)
   name!: string;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsText({ min: 0, max: 2000, multiline: true })
+  @IsText(DESCRIPTION)
   description?: string | null;
 }
 
@@ -29,12 +32,12 @@ export class UpdateProjectInput {
   // Unlike description, a name cannot be cleared: null is validated (and refused), only absence skips.
   @ApiPropertyOptional()
   @ValidateIf((_input, value) => value !== undefined)
-  @IsText({ min: 1, max: 200, notBlank: true })
+  @IsText(NAME)
   name?: string;
 
   @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
   @IsOptional()
-  @IsText({ min: 0, max: 2000, multiline: true })
+  @IsText(DESCRIPTION)
   description?: string | null;
 }
 

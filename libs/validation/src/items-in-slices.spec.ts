@@ -1,7 +1,15 @@
 import { IsArray, IsInt, IsObject, IsString, Min } from 'class-validator';
-import { validateItems, validateSlicedItems, ValidateInSlices } from './items-in-slices';
+import { z } from 'zod';
+import { FastPath, validateItems, validateSlicedItems, ValidateInSlices } from './items-in-slices';
 
 class Item {
+  @IsString()
+  name!: string;
+}
+
+// A fast path that upper-cases what it accepts, to show which way each item went.
+@FastPath(z.strictObject({ name: z.string().max(3) }).transform(({ name }) => ({ name: name.toUpperCase() })))
+class QuickItem {
   @IsString()
   name!: string;
 }
@@ -45,6 +53,19 @@ describe('validateItems', () => {
     setImmediate(() => (ranDuring = true));
     await validating;
     expect(ranDuring).toBe(true);
+  });
+});
+
+describe('FastPath', () => {
+  it('should take what the schema returns for the items it accepts, and validate the rest by class', async () => {
+    const { valid, errors } = await validateItems(
+      QuickItem,
+      [{ name: 'abc' }, { name: 'long' }, { name: 5 }],
+      'items',
+    );
+    expect(valid).toEqual([{ name: 'ABC' }, { name: 'long' }]);
+    expect(valid[1]).toBeInstanceOf(QuickItem);
+    expect(errors).toEqual(['items.2.name must be a string']);
   });
 });
 

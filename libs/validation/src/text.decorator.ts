@@ -2,30 +2,17 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { buildMessage, IsString, Matches, ValidateBy, ValidationOptions } from 'class-validator';
+import {
+  codePointLength,
+  LONE_SURROGATE,
+  NO_CONTROL,
+  NO_CONTROL_BUT_LINES,
+  normalizedText,
+  NOT_BLANK,
+  TextRules,
+} from './text.rules';
 
-const NOT_BLANK = /\S/;
-// Control characters (C0, DEL, C1): PostgreSQL text cannot hold NUL at all, and the others have no
-// business in a name (a forged line in a log or a terminal escape). Free text keeps its line breaks.
-const NO_CONTROL = /^\P{Cc}*$/u;
-const NO_CONTROL_BUT_LINES = /^[\t\n\r\P{Cc}]*$/u;
-// With the u flag a well-formed surrogate pair is one code point; only a lone half is Cs.
-const LONE_SURROGATE = /\p{Cs}/u;
-
-export interface TextRules {
-  /** Fewest characters; 0 for none. */
-  min: number;
-  max: number;
-  /** Refuse a value of white space only. */
-  notBlank?: boolean;
-  /** Free text: tabs and line breaks allowed, other control characters still refused. */
-  multiline?: boolean;
-}
-
-/**
- * Length in code points, as PostgreSQL's char_length counts it. class-validator's Length counts
- * differently (it skips U+FE0E/U+FE0F after a character), so a title it accepts could still
- * break a CHECK constraint in the database and answer 500.
- */
+/** Length in code points: see codePointLength. */
 function CodePointLength(min: number, max: number, options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -34,7 +21,7 @@ function CodePointLength(min: number, max: number, options?: ValidationOptions):
       validator: {
         validate: (value: unknown) => {
           if (typeof value !== 'string') return false;
-          const length = [...value].length;
+          const length = codePointLength(value);
           return length >= min && length <= max;
         },
         defaultMessage: buildMessage(
@@ -78,7 +65,7 @@ export function IsText({ min, max, notBlank = false, multiline = false }: TextRu
         ? 'No control characters but tabs and line breaks; normalised to NFC'
         : 'No control characters; normalised to NFC',
     }),
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC') : value)),
+    Transform(({ value }: { value: unknown }) => normalizedText(value)),
     IsString(),
     IsWellFormedUnicode(),
     CodePointLength(min, max),
