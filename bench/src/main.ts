@@ -14,7 +14,7 @@ import {
 import { buildBenchEnv, exportAppEnvironment, REPO_ROOT } from './environment';
 import { combine, Measurement, round } from './measurement';
 import { parseOptions } from './options';
-import { startStack, Stack } from './processes';
+import { keepAppLogs, startStack, Stack } from './processes';
 import { summariseProfile } from './profile-summary';
 import { deleteQueues } from './queues';
 import {
@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     cleanup.add('in-process worker', () => harness.close());
     let stack: Stack | undefined;
     if (options.cpuProf) rmSync(PROFILE_DIR, { recursive: true, force: true });
+    if (process.env.BENCH_APP_LOG_DIR) keepAppLogs(process.env.BENCH_APP_LOG_DIR);
     // BENCH_APP_NODE_ARGS (e.g. "--max-old-space-size=128") reaches the two app processes only.
     const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const nodeArgs = [

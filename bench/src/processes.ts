@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Cleanup, sleep } from './cleanup';
@@ -7,6 +7,15 @@ import { BenchEnv, childEnvironment, REPO_ROOT } from './environment';
 import { consumerCount } from './queues';
 
 const READY_TIMEOUT_MS = 30_000;
+
+// Where the apps' whole output goes as well, for a look at their log lines afterwards.
+let logDir: string | undefined;
+
+/** Appends each app's output to `<dir>/<name>.log` (BENCH_APP_LOG_DIR). */
+export function keepAppLogs(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  logDir = dir;
+}
 const STOP_TIMEOUT_MS = 5_000;
 
 /** One app (gateway or worker) run from the built output as its own process, so its memory is its own. */
@@ -19,7 +28,9 @@ export class AppProcess {
     readonly name: string,
     private readonly child: ChildProcess,
   ) {
+    const file = logDir && join(logDir, `${name}.log`);
     const keep = (chunk: Buffer) => {
+      if (file) appendFileSync(file, chunk);
       this.output.push(...chunk.toString().split('\n').filter(Boolean));
       this.output.splice(0, Math.max(0, this.output.length - 40));
     };

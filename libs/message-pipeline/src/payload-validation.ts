@@ -1,8 +1,7 @@
 import { Type } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { RejectedMessageError } from '@app/messaging';
-import { constraintMessages, inputShapeProblems, validateSlicedItems } from '@app/validation';
+import { constraintMessages, inputShapeProblems, toInstance, validateSlicedItems } from '@app/validation';
 
 /**
  * Checks a payload against the same class the gateway validated it with, and returns the instance
@@ -21,7 +20,7 @@ export async function validatePayload<T extends object>(type: Type<T>, data: unk
   if (shapeProblems.length > 0) {
     throw new RejectedMessageError(`invalid payload: ${shapeProblems.join('; ')}`);
   }
-  const payload = plainToInstance(type, data);
+  const payload = toInstance(type, data);
   const errors = constraintMessages(await validate(payload, { whitelist: true, forbidNonWhitelisted: true }));
   // Long arrays (a job's batch) after the rest, a slice at a time: see ValidateInSlices.
   if (errors.length === 0) errors.push(...(await validateSlicedItems(payload)));

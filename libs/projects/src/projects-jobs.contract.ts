@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { z } from 'zod';
-import { FastPath, IsText, TextRules, textSchema, ValidateInSlices } from '@app/validation';
+import { FastPath, IsText, KeptAsSent, TextRules, textSchema, ValidateInSlices } from '@app/validation';
 import { CreateProjectInput, DESCRIPTION, NAME } from './projects.contract';
 
 /** Patterns of the project operations that run as background jobs (libs/jobs). */
@@ -88,6 +88,7 @@ export class StartImportPayload {
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_IMPORT_ITEMS)
   @IsObject({ each: true })
+  @KeptAsSent()
   items!: ImportItem[];
 }
 

@@ -1,6 +1,6 @@
-import { IsArray, IsInt, IsObject, IsString, Min } from 'class-validator';
+import { IsString } from 'class-validator';
 import { z } from 'zod';
-import { FastPath, validateItems, validateSlicedItems, ValidateInSlices } from './items-in-slices';
+import { FastPath, validateItems } from './items-in-slices';
 
 class Item {
   @IsString()
@@ -13,19 +13,6 @@ class QuickItem {
   @IsString()
   name!: string;
 }
-
-class Batch {
-  @IsInt()
-  @Min(0)
-  batch!: number;
-
-  @IsArray()
-  @IsObject({ each: true })
-  @ValidateInSlices(() => Item)
-  items!: Item[];
-}
-
-class LaterBatch extends Batch {}
 
 const named = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `n${i}` }));
 
@@ -66,17 +53,5 @@ describe('FastPath', () => {
     expect(valid).toEqual([{ name: 'ABC' }, { name: 'long' }]);
     expect(valid[1]).toBeInstanceOf(QuickItem);
     expect(errors).toEqual(['items.2.name must be a string']);
-  });
-});
-
-describe('validateSlicedItems', () => {
-  it('should validate marked properties, inherited ones too, replacing elements by instances', async () => {
-    const batch = Object.assign(new LaterBatch(), { batch: 0, items: [{ name: 'a' }, { name: 2 }] });
-    expect(await validateSlicedItems(batch)).toEqual(['items.1.name must be a string']);
-    expect(batch.items[0]).toBeInstanceOf(Item);
-  });
-
-  it('should leave an instance without marked properties alone', async () => {
-    expect(await validateSlicedItems(new Item())).toEqual([]);
   });
 });

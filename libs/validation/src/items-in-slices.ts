@@ -4,8 +4,6 @@ import { validate } from 'class-validator';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ZodType } from 'zod';
 
-type ItemClass = new () => object;
-
 // Items validated between two turns of the event loop. class-validator takes 15–60 µs per item
 // here (a FastPath 1–5 µs), so a slice holds the loop for a few milliseconds at most; 500 items at
 // once held it for 10–40 ms, and every other tenant's message on the same worker waited that long.
@@ -68,34 +66,4 @@ export async function validateItems<T extends object>(
     }
   }
   return { valid, errors: errors.slice(0, maxErrors) };
-}
-
-const sliced = new WeakMap<object, { property: string; type: () => ItemClass }[]>();
-
-/**
- * Marks an array of objects whose elements are validated as `type` a slice at a time, by
- * `validateSlicedItems` after the rest of the payload: class-validator's ValidateNested would take
- * them all in one synchronous pass. Use it with IsArray and IsObject({ each: true }) in place of
- * ValidateNested + Type.
- */
-export function ValidateInSlices(type: () => ItemClass): PropertyDecorator {
-  return (target, property) => {
-    const marked = sliced.get(target.constructor) ?? [];
-    sliced.set(target.constructor, [...marked, { property: String(property), type }]);
-  };
-}
-
-/** Validates the properties marked ValidateInSlices, replacing their elements by instances. */
-export async function validateSlicedItems(instance: object): Promise<string[]> {
-  const errors: string[] = [];
-  for (let at = instance.constructor; at && at !== Object; at = Object.getPrototypeOf(at) as typeof at) {
-    for (const { property, type } of sliced.get(at) ?? []) {
-      const items = (instance as Record<string, unknown>)[property];
-      if (!Array.isArray(items)) continue; // IsArray has said so already
-      const checked = await validateItems(type(), items, property);
-      (instance as Record<string, unknown>)[property] = checked.valid;
-      errors.push(...checked.errors);
-    }
-  }
-  return errors;
 }
