@@ -1,41 +1,56 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cleanup, sleep } from './cleanup';
 import { BenchEnv, childEnvironment, REPO_ROOT } from './environment';
 import { consumerCount } from './queues';
 
 const READY_TIMEOUT_MS = 30_000;
+// USER_HZ, the unit of /proc/<pid>/stat's times: 100 on Linux, whatever the kernel's own tick.
+const CLOCK_TICKS_PER_S = 100;
 
-// Where the apps' whole output goes as well, for a look at their log lines afterwards.
+// The apps write their output to files, not to pipes the bench reads: reading and splitting their
+// log lines cost the bench CPU on the machine it measures, more with every line the apps log.
 let logDir: string | undefined;
+let spawned = 0;
 
-/** Appends each app's output to `<dir>/<name>.log` (BENCH_APP_LOG_DIR). */
+/** Keeps each app's output in `<dir>/<name>-<n>.log` (BENCH_APP_LOG_DIR); else in a temporary folder. */
 export function keepAppLogs(dir: string): void {
   mkdirSync(dir, { recursive: true });
   logDir = dir;
+}
+
+function logFile(name: string, cleanup: Cleanup): string {
+  if (!logDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'tenantry-bench-'));
+    cleanup.addOnExit(() => rmSync(dir, { recursive: true, force: true }));
+    logDir = dir;
+  }
+  return join(logDir, `${name}-${++spawned}.log`);
+}
+
+// The end of a file, as lines: what an app said last before it failed.
+function lastLines(file: string, count: number): string[] {
+  try {
+    return readFileSync(file, 'utf8').slice(-16_384).split('\n').filter(Boolean).slice(-count);
+  } catch {
+    return [];
+  }
 }
 const STOP_TIMEOUT_MS = 5_000;
 
 /** One app (gateway or worker) run from the built output as its own process, so its memory is its own. */
 export class AppProcess {
-  private readonly output: string[] = [];
   private exited?: number | string;
   private readonly exit: Promise<void>;
 
   private constructor(
     readonly name: string,
     private readonly child: ChildProcess,
+    private readonly log: string,
   ) {
-    const file = logDir && join(logDir, `${name}.log`);
-    const keep = (chunk: Buffer) => {
-      if (file) appendFileSync(file, chunk);
-      this.output.push(...chunk.toString().split('\n').filter(Boolean));
-      this.output.splice(0, Math.max(0, this.output.length - 40));
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
     this.exit = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
         this.exited = code ?? signal ?? 'unknown';
@@ -51,12 +66,15 @@ export class AppProcess {
     nodeArgs: string[],
     cleanup: Cleanup,
   ): AppProcess {
+    const log = logFile(name, cleanup);
+    const fd = openSync(log, 'a');
     const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, script)], {
       cwd: REPO_ROOT,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', fd, fd],
     });
-    const app = new AppProcess(name, child);
+    closeSync(fd); // the child has its own copy
+    const app = new AppProcess(name, child, log);
     cleanup.add(`stop ${name}`, () => app.stop());
     cleanup.addOnExit(() => {
       if (app.exited === undefined) child.kill('SIGKILL');
@@ -85,6 +103,18 @@ export class AppProcess {
     return readStatusKb(this.pid, 'VmHWM');
   }
 
+  /** CPU time the process has used so far (user + system), in ms; undefined off Linux. */
+  cpuMs(): number | undefined {
+    try {
+      // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command's closing parenthesis.
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Sends a signal (e.g. SIGUSR2 to the CPU-profile preload) without waiting. */
   signal(sig: NodeJS.Signals): void {
     if (this.exited === undefined) this.child.kill(sig);
@@ -101,7 +131,8 @@ export class AppProcess {
   }
 
   private failure(what: string): Error {
-    return new Error(`${this.name} ${what}. Last output:\n  ${this.output.join('\n  ')}`);
+    const output = lastLines(this.log, 40);
+    return new Error(`${this.name} ${what} (output in ${this.log}). Last output:\n  ${output.join('\n  ')}`);
   }
 }
 

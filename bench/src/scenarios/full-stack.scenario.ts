@@ -58,7 +58,9 @@ async function measureHttp(ctx: ScenarioContext, stack: Stack, load: HttpLoad): 
   if (ctx.warmupS > 0) {
     await cannon(ctx, stack.baseUrl, { ...load, durationS: ctx.warmupS }, counter);
   }
+  const cpuBefore = appsCpuMs(stack);
   const result = await cannon(ctx, stack.baseUrl, load, counter);
+  const cpuAfter = appsCpuMs(stack);
   const ok = result['2xx'];
   return {
     rps: round(ok / result.duration),
@@ -72,7 +74,20 @@ async function measureHttp(ctx: ScenarioContext, stack: Stack, load: HttpLoad): 
     gateway_peak_rss_mb: stack.gateway.peakRssMb(),
     worker_peak_rss_mb: stack.worker.peakRssMb(),
     first_error: result.non2xx + result.errors > 0 ? statusSummary(result) : undefined,
+    ...(cpuBefore !== undefined &&
+      cpuAfter !== undefined &&
+      ok > 0 && { detail: { app_cpu_ms_per_request: round((cpuAfter - cpuBefore) / ok, 3) } }),
   };
+}
+
+/**
+ * CPU the gateway and the worker have used, together: divided by the requests answered, what a
+ * request costs the apps, which a busy machine changes far less than it changes throughput.
+ */
+function appsCpuMs(stack: Stack): number | undefined {
+  const gateway = stack.gateway.cpuMs();
+  const worker = stack.worker.cpuMs();
+  return gateway === undefined || worker === undefined ? undefined : gateway + worker;
 }
 
 function statusSummary(result: autocannon.Result): string {

@@ -52,6 +52,22 @@ describe(loggerParams.name, () => {
     });
   });
 
+  it('should redact a secret one level down without touching the logged object, an error kept whole', async () => {
+    const { logger, written, lines } = await jsonLogger();
+    const options = { secret: 'abc', name: 'kept' };
+    const err = Object.assign(new Error('refused'), { token: 'abc' });
+
+    logger.error({ options, err }, 'with a nested secret');
+
+    expect(written.join('')).not.toContain('abc');
+    expect(lines()[0]).toMatchObject({
+      options: { secret: '[Redacted]', name: 'kept' },
+      err: { message: 'refused', token: '[Redacted]', stack: expect.stringContaining('Error: refused') },
+    });
+    expect(options.secret).toBe('abc');
+    expect(err.token).toBe('abc');
+  });
+
   it('should log a request as its method and url, never its headers', async () => {
     const { logger, written, lines } = await jsonLogger();
 

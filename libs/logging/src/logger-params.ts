@@ -4,7 +4,7 @@ import type { LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import { logFields, requestLine } from './log-context';
 import { prettyStream } from './pretty-stream';
-import { redaction, withoutTokens } from './redaction';
+import { redaction, withoutSecrets, withoutTokens } from './redaction';
 
 export interface LoggingOptions {
   level: LevelWithSilent;
@@ -23,6 +23,7 @@ export async function loggerParams(options: LoggingOptions): Promise<Params> {
     level: options.level,
     mixin: logFields,
     redact: redaction,
+    formatters: { log: withoutSecrets },
     hooks: { streamWrite: withoutTokens },
     // Lines logged during a request carry its method and url; headers (credentials) never.
     serializers: { req: (req: IncomingMessage) => ({ method: req.method, url: req.url }) },

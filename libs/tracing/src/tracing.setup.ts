@@ -5,6 +5,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOffSampler,
   AlwaysOnSampler,
   BatchSpanProcessor,
   NodeTracerProvider,
@@ -36,8 +37,10 @@ const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
  * Starts tracing for this process. Must run before `http` and `pg` are first required, so that their
  * instrumentations can patch them: each app's main.ts imports its tracing.ts first.
  *
- * Every span is recorded (always-on), exported or not: trace and span ids then exist for log lines
- * and for the traceparent sent to the worker even when nothing is exported.
+ * Exporting, every span is recorded (always-on). Not exporting, none is (always-off), and SQL is
+ * not instrumented at all: spans are still made, unrecorded, so trace and span ids exist for log
+ * lines and for the traceparent sent to the worker, without the cost of recording what nobody
+ * reads (the bench's full_create_observed: it was most of what tracing cost).
  */
 export function startTracing(options: TracingOptions): Tracing {
   const spanProcessors =
@@ -45,9 +48,10 @@ export function startTracing(options: TracingOptions): Tracing {
     (options.exporterEndpoint
       ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(options.exporterEndpoint) }))]
       : []);
+  const exporting = spanProcessors.length > 0;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
-    sampler: new AlwaysOnSampler(),
+    sampler: exporting ? new AlwaysOnSampler() : new AlwaysOffSampler(),
     spanProcessors,
   });
   // W3C trace context only: baggage would carry whatever a client sends on to the workers.
@@ -59,7 +63,7 @@ export function startTracing(options: TracingOptions): Tracing {
       requireParentforOutgoingSpans: true,
     }),
     // Only under a message's span: the database watch's probes would each make a trace of their own.
-    new PgInstrumentation({ requireParentSpan: true }),
+    ...(exporting ? [new PgInstrumentation({ requireParentSpan: true })] : []),
   ];
   registerInstrumentations({ tracerProvider: provider, instrumentations });
   started = provider;
