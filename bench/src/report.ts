@@ -149,7 +149,7 @@ The load generator shares the machine (and its cores) with PostgreSQL, RabbitMQ 
 
 ## Targets (issue 11)
 
-- logs and traces cost at most 10%: the gateway's and worker's CPU per request in \`full_create_observed\` ≤ 1.1× \`full_create_quiet\` (paired by repetition, median; the two alternate in order). Throughput lost is reported beside it: it moves by 20–30% between two runs of the same stack here
+- logs and traces cost at most 10%: the gateway's and worker's CPU per create in \`full_create_observed\` ≤ 1.1× \`full_create_quiet\`, both at a steady 50 creates/s (paired by repetition, median; the two alternate in order). At saturation the throughput of one stack moves by 20–30% between two runs here, too much to show 10%
 
 ## Targets (issue 9)
 

@@ -1,6 +1,8 @@
 import autocannon from 'autocannon';
-import { Measurement, round } from '../measurement';
+import { sleep } from '../cleanup';
+import { Measurement, percentile, round } from '../measurement';
 import { Stack } from '../processes';
+import { steadyRate } from '../steady-rate';
 import { ScenarioContext, uniqueName } from './scenario';
 
 interface HttpLoad {
@@ -124,4 +126,54 @@ export function runFullList(ctx: ScenarioContext, stack: Stack) {
     durationS: ctx.options.duration,
     build: (seq) => ({ authorization: bearer(ctx, seq) }),
   });
+}
+
+/**
+ * What a create costs the apps: POST /projects at a steady rate well under capacity (open loop,
+ * tenants in turn), with the gateway's and the worker's CPU per request over the measured window.
+ * Below saturation the number is steady; at saturation the same stack's throughput moves by 20–30%
+ * between two runs on this machine, more than the differences it is meant to show.
+ */
+export async function runCreatesAtRate(
+  ctx: ScenarioContext,
+  stack: Stack,
+  label: string,
+  ratePerS: number,
+): Promise<Measurement> {
+  let seq = 0;
+  const op = async () => {
+    const n = seq++;
+    const res = await fetch(`${stack.baseUrl}/projects`, {
+      method: 'POST',
+      headers: { authorization: bearer(ctx, n), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: uniqueName(label, n) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`POST /projects: ${res.status} ${text.slice(0, 200)}`);
+  };
+  const options = { ratePerS, signal: ctx.signal };
+  if (ctx.warmupS > 0) await steadyRate(op, sleep(ctx.warmupS * 1000, ctx.signal), options);
+  const cpuBefore = appsCpuMs(stack);
+  const { samples, elapsedMs } = await steadyRate(op, sleep(ctx.options.duration * 1000, ctx.signal), options);
+  const cpuAfter = appsCpuMs(stack);
+  const latencies = Float64Array.from(samples.filter((s) => s.ok).map((s) => s.latencyMs)).sort();
+  const errors = samples.filter((s) => !s.ok);
+  return {
+    rps: round(latencies.length / (elapsedMs / 1000)),
+    p50_ms: round(percentile(latencies, 50), 2),
+    p99_ms: round(percentile(latencies, 99), 2),
+    errors: errors.length,
+    requests: samples.length,
+    duration_s: round(elapsedMs / 1000, 2),
+    offered_rps: ratePerS,
+    gateway_peak_rss_mb: stack.gateway.peakRssMb(),
+    worker_peak_rss_mb: stack.worker.peakRssMb(),
+    first_error: errors[0]?.error,
+    ...(cpuBefore !== undefined &&
+      cpuAfter !== undefined &&
+      latencies.length > 0 && {
+        detail: { app_cpu_ms_per_request: round((cpuAfter - cpuBefore) / samples.length, 3) },
+      }),
+  };
 }

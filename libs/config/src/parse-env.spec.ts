@@ -338,7 +338,7 @@ describe(parseEnv.name, () => {
         DATABASE_LOCK_TIMEOUT_MS: 1000,
         IDEMPOTENCY_TTL_HOURS: 24,
         WORKER_PREFETCH: 10,
-        WORKER_JOB_PREFETCH: 2,
+        WORKER_JOB_PREFETCH: 1,
         JOB_BATCH_SIZE: 500,
         JOB_MAX_AGE_HOURS: 24,
         TENANT_STATUS_TTL_MS: 5000,

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { connect } from 'amqp-connection-manager';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import { TransientError } from '@app/errors';
-import { MessageHeader, queueNames } from '@app/messaging';
+import { AMQP_SOCKET_OPTIONS, MessageHeader, queueNames } from '@app/messaging';
 import { MessageSigner, signingKey } from '@app/signing';
 import { TenantContextService } from '@app/tenancy';
 import { traceHeaders } from '@app/tracing';
@@ -83,7 +83,7 @@ export class JobQueue implements OnApplicationShutdown {
 
   private open(): ChannelWrapper {
     if (!this.channel) {
-      this.connection = connect([this.options.amqpUrl]);
+      this.connection = connect([this.options.amqpUrl], { connectionOptions: AMQP_SOCKET_OPTIONS });
       this.channel = this.connection.createChannel({ json: false, confirm: true });
     }
     return this.channel;

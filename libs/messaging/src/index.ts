@@ -9,7 +9,7 @@ export {
 export { isRpcErrorBody, toDomainError } from './rpc-error';
 export type { RpcErrorBody } from './rpc-error';
 export { consumedQueues, MAX_RETRY_RUNGS, queueNames, retryQueueName } from './topology/queues';
-export { commandClientOptions, commandServerOptions } from './topology/rmq-options';
+export { AMQP_SOCKET_OPTIONS, commandClientOptions, commandServerOptions } from './topology/rmq-options';
 export { SizeBoundedClientRMQ } from './topology/size-bounded-client';
 export type { SizeBoundedClientOptions } from './topology/size-bounded-client';
 export { declareDeadLetterQueue, declareWorkerQueues } from './topology/declare-queues';

@@ -4,10 +4,17 @@ import { commandQueueOptions } from './queue-arguments';
 import { queueNames } from './queues';
 import type { SizeBoundedClientOptions } from './size-bounded-client';
 
+/**
+ * For every AMQP connection: Nagle's algorithm off. amqplib leaves it on, and with delayed ACKs
+ * a small frame (a command, a reply, an ack) can wait ~40 ms for a kernel timer.
+ */
+export const AMQP_SOCKET_OPTIONS = { noDelay: true };
+
 // Both sides assert the command queue, with the one declaration in queue-arguments.ts.
 function commandQueue(broker: BrokerOptions) {
   return {
     urls: [broker.url],
+    socketOptions: { connectionOptions: AMQP_SOCKET_OPTIONS },
     queue: queueNames(broker.queuePrefix).commands,
     queueOptions: commandQueueOptions(broker.queuePrefix, broker.queues),
   };
