@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { sleep } from './cleanup';
+import { Measurement, percentile, round } from './measurement';
+import type { Stack } from './processes';
 
 export interface RateSample {
   latencyMs: number;
@@ -57,4 +59,27 @@ export async function steadyRate(
   const elapsedMs = performance.now() - started;
   await Promise.all(pending);
   return { samples, elapsedMs };
+}
+
+/** The samples of a steady-rate run as a scenario's numbers, with the stack's peak memory. */
+export function rateMeasurement(
+  samples: RateSample[],
+  elapsedMs: number,
+  ratePerS: number,
+  stack: Stack,
+): Measurement {
+  const latencies = Float64Array.from(samples.filter((s) => s.ok).map((s) => s.latencyMs)).sort();
+  const errors = samples.filter((s) => !s.ok);
+  return {
+    rps: round(latencies.length / (elapsedMs / 1000)),
+    p50_ms: round(percentile(latencies, 50), 2),
+    p99_ms: round(percentile(latencies, 99), 2),
+    errors: errors.length,
+    requests: samples.length,
+    duration_s: round(elapsedMs / 1000, 2),
+    offered_rps: ratePerS,
+    gateway_peak_rss_mb: stack.gateway.peakRssMb(),
+    worker_peak_rss_mb: stack.worker.peakRssMb(),
+    first_error: errors[0]?.error,
+  };
 }

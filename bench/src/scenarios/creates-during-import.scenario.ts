@@ -1,8 +1,8 @@
 import { sleep } from '../cleanup';
 import { countProjects } from '../database';
-import { Measurement, percentile, round } from '../measurement';
+import { Measurement, round } from '../measurement';
 import { Stack } from '../processes';
-import { steadyRate } from '../steady-rate';
+import { rateMeasurement, steadyRate } from '../steady-rate';
 import { IMPORT_ITEMS, importsFor } from './import.scenario';
 import { ScenarioContext } from './scenario';
 
@@ -54,20 +54,7 @@ async function measureCreates(
     throw new Error(`${label}: ${ok} creates answered 2xx of ${all.length} sent, but ${stored} rows stored`);
   }
   const kept = samples.filter((s) => s.counted);
-  const latencies = Float64Array.from(kept.filter((s) => s.ok).map((s) => s.latencyMs)).sort();
-  const errors = kept.filter((s) => !s.ok);
-  return {
-    rps: round(latencies.length / (elapsedMs / 1000)),
-    p50_ms: round(percentile(latencies, 50), 2),
-    p99_ms: round(percentile(latencies, 99), 2),
-    errors: errors.length,
-    requests: kept.length,
-    duration_s: round(elapsedMs / 1000, 2),
-    offered_rps: CREATE_RATE_PER_S,
-    gateway_peak_rss_mb: stack.gateway.peakRssMb(),
-    worker_peak_rss_mb: stack.worker.peakRssMb(),
-    first_error: errors[0]?.error,
-  };
+  return rateMeasurement(kept, elapsedMs, CREATE_RATE_PER_S, stack);
 }
 
 /** The interactive load alone, for `--duration` seconds: the baseline. */

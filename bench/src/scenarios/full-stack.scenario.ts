@@ -1,8 +1,8 @@
 import autocannon from 'autocannon';
 import { sleep } from '../cleanup';
-import { Measurement, percentile, round } from '../measurement';
+import { Measurement, round } from '../measurement';
 import { Stack } from '../processes';
-import { steadyRate } from '../steady-rate';
+import { rateMeasurement, steadyRate } from '../steady-rate';
 import { ScenarioContext, uniqueName } from './scenario';
 
 interface HttpLoad {
@@ -157,22 +157,11 @@ export async function runCreatesAtRate(
   const cpuBefore = appsCpuMs(stack);
   const { samples, elapsedMs } = await steadyRate(op, sleep(ctx.options.duration * 1000, ctx.signal), options);
   const cpuAfter = appsCpuMs(stack);
-  const latencies = Float64Array.from(samples.filter((s) => s.ok).map((s) => s.latencyMs)).sort();
-  const errors = samples.filter((s) => !s.ok);
   return {
-    rps: round(latencies.length / (elapsedMs / 1000)),
-    p50_ms: round(percentile(latencies, 50), 2),
-    p99_ms: round(percentile(latencies, 99), 2),
-    errors: errors.length,
-    requests: samples.length,
-    duration_s: round(elapsedMs / 1000, 2),
-    offered_rps: ratePerS,
-    gateway_peak_rss_mb: stack.gateway.peakRssMb(),
-    worker_peak_rss_mb: stack.worker.peakRssMb(),
-    first_error: errors[0]?.error,
+    ...rateMeasurement(samples, elapsedMs, ratePerS, stack),
     ...(cpuBefore !== undefined &&
       cpuAfter !== undefined &&
-      latencies.length > 0 && {
+      samples.length > 0 && {
         detail: { app_cpu_ms_per_request: round((cpuAfter - cpuBefore) / samples.length, 3) },
       }),
   };
