@@ -3,6 +3,7 @@ import { countProjects } from '../database';
 import { Measurement, round } from '../measurement';
 import { Stack } from '../processes';
 import { rateMeasurement, steadyRate } from '../steady-rate';
+import { postProject } from './full-stack.scenario';
 import { IMPORT_ITEMS, importsFor } from './import.scenario';
 import { ScenarioContext } from './scenario';
 
@@ -14,17 +15,6 @@ import { ScenarioContext } from './scenario';
  */
 export const CREATE_RATE_PER_S = 20;
 const CREATOR = 1;
-
-async function create(stack: Stack, token: string, name: string): Promise<void> {
-  const res = await fetch(`${stack.baseUrl}/projects`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST /projects: ${res.status} ${text.slice(0, 200)}`);
-}
 
 /**
  * Creates at CREATE_RATE_PER_S as the creator tenant while `background` runs (after a warm-up of
@@ -38,7 +28,7 @@ async function measureCreates(
   background: () => { done: Promise<unknown>; counted?: () => boolean },
 ): Promise<Measurement> {
   let seq = 0;
-  const op = () => create(stack, ctx.tokens[CREATOR], `${label}-c${seq++}`);
+  const op = () => postProject(stack, ctx.tokens[CREATOR], `${label}-c${seq++}`);
   const options = { ratePerS: CREATE_RATE_PER_S, signal: ctx.signal };
   const warm =
     ctx.warmupS > 0 ? await steadyRate(op, sleep(ctx.warmupS * 1000, ctx.signal), options) : undefined;

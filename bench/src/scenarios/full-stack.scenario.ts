@@ -60,9 +60,9 @@ async function measureHttp(ctx: ScenarioContext, stack: Stack, load: HttpLoad): 
   if (ctx.warmupS > 0) {
     await cannon(ctx, stack.baseUrl, { ...load, durationS: ctx.warmupS }, counter);
   }
-  const cpuBefore = appsCpuMs(stack);
+  const cpu = cpuMeter(stack);
   const result = await cannon(ctx, stack.baseUrl, load, counter);
-  const cpuAfter = appsCpuMs(stack);
+  const cpuUsed = cpu();
   const ok = result['2xx'];
   return {
     rps: round(ok / result.duration),
@@ -76,20 +76,43 @@ async function measureHttp(ctx: ScenarioContext, stack: Stack, load: HttpLoad): 
     gateway_peak_rss_mb: stack.gateway.peakRssMb(),
     worker_peak_rss_mb: stack.worker.peakRssMb(),
     first_error: result.non2xx + result.errors > 0 ? statusSummary(result) : undefined,
-    ...(cpuBefore !== undefined &&
-      cpuAfter !== undefined &&
-      ok > 0 && { detail: { app_cpu_ms_per_request: round((cpuAfter - cpuBefore) / ok, 3) } }),
+    ...perRequest(cpuUsed, ok),
   };
 }
 
-/**
- * CPU the gateway and the worker have used, together: divided by the requests answered, what a
- * request costs the apps, which a busy machine changes far less than it changes throughput.
- */
+/** CPU the gateway and the worker have used so far, together; undefined off Linux. */
 function appsCpuMs(stack: Stack): number | undefined {
   const gateway = stack.gateway.cpuMs();
   const worker = stack.worker.cpuMs();
   return gateway === undefined || worker === undefined ? undefined : gateway + worker;
+}
+
+/** Starts measuring the apps' CPU; the function returned says how much they have used since. */
+function cpuMeter(stack: Stack): () => number | undefined {
+  const before = appsCpuMs(stack);
+  return () => {
+    const after = appsCpuMs(stack);
+    return before === undefined || after === undefined ? undefined : after - before;
+  };
+}
+
+/** What a request cost the apps, as a scenario's detail: nothing when it could not be measured. */
+function perRequest(cpuMs: number | undefined, requests: number): Pick<Measurement, 'detail'> {
+  return cpuMs === undefined || requests === 0
+    ? {}
+    : { detail: { app_cpu_ms_per_request: round(cpuMs / requests, 3) } };
+}
+
+/** POST /projects as the token's tenant; throws unless it answers 2xx. */
+export async function postProject(stack: Stack, token: string, name: string): Promise<void> {
+  const res = await fetch(`${stack.baseUrl}/projects`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`POST /projects: ${res.status} ${text.slice(0, 200)}`);
 }
 
 function statusSummary(result: autocannon.Result): string {
@@ -141,28 +164,17 @@ export async function runCreatesAtRate(
   ratePerS: number,
 ): Promise<Measurement> {
   let seq = 0;
-  const op = async () => {
+  const op = () => {
     const n = seq++;
-    const res = await fetch(`${stack.baseUrl}/projects`, {
-      method: 'POST',
-      headers: { authorization: bearer(ctx, n), 'content-type': 'application/json' },
-      body: JSON.stringify({ name: uniqueName(label, n) }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`POST /projects: ${res.status} ${text.slice(0, 200)}`);
+    return postProject(stack, ctx.tokens[n % ctx.tokens.length], uniqueName(label, n));
   };
   const options = { ratePerS, signal: ctx.signal };
   if (ctx.warmupS > 0) await steadyRate(op, sleep(ctx.warmupS * 1000, ctx.signal), options);
-  const cpuBefore = appsCpuMs(stack);
-  const { samples, elapsedMs } = await steadyRate(op, sleep(ctx.options.duration * 1000, ctx.signal), options);
-  const cpuAfter = appsCpuMs(stack);
-  return {
-    ...rateMeasurement(samples, elapsedMs, ratePerS, stack),
-    ...(cpuBefore !== undefined &&
-      cpuAfter !== undefined &&
-      samples.length > 0 && {
-        detail: { app_cpu_ms_per_request: round((cpuAfter - cpuBefore) / samples.length, 3) },
-      }),
-  };
+  const cpu = cpuMeter(stack);
+  const { samples, elapsedMs } = await steadyRate(
+    op,
+    sleep(ctx.options.duration * 1000, ctx.signal),
+    options,
+  );
+  return { ...rateMeasurement(samples, elapsedMs, ratePerS, stack), ...perRequest(cpu(), samples.length) };
 }

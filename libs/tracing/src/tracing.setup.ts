@@ -39,8 +39,7 @@ const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
  *
  * Exporting, every span is recorded (always-on). Not exporting, none is (always-off), and SQL is
  * not instrumented at all: spans are still made, unrecorded, so trace and span ids exist for log
- * lines and for the traceparent sent to the worker, without the cost of recording what nobody
- * reads (the bench's full_create_observed: it was most of what tracing cost).
+ * lines and for the traceparent sent to the worker, without recording what nobody would read.
  */
 export function startTracing(options: TracingOptions): Tracing {
   const spanProcessors =
