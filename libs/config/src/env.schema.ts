@@ -206,7 +206,9 @@ export const workerEnvSchema = base
     // Messages in flight per worker; near the pool size so messages do not queue for connections.
     WORKER_PREFETCH: positiveInt.default(10),
     // Job batches in flight per worker, on the jobs queue's own consumer.
-    WORKER_JOB_PREFETCH: positiveInt.default(1),
+    WORKER_JOB_PREFETCH: positiveInt.default(2),
+    // A job batch starts once no interactive message is in hand, or after waiting this long (JobPacing).
+    JOB_YIELD_MAX_WAIT_MS: z.coerce.number().int().min(0).default(100),
     // Rows a background job commits per transaction.
     JOB_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
     // A job's batches still queued after this long are refused (dead-lettered, the job failed).

@@ -24,6 +24,7 @@ import { CurrentMessage, JOB_FAILURES, JobFailures } from './current-message';
 import { ExactlyOnce } from './exactly-once';
 import { FailurePolicy } from './failure-policy';
 import { inFlight } from './in-flight';
+import { JobPacing } from './job-pacing';
 import { Delivery } from './delivery';
 import { HandledMessage, logHandled } from './message-line';
 import { assertNotExpired, readIdentity } from './message-identity';
@@ -87,6 +88,7 @@ export class MessagePipeline implements NestInterceptor {
     private readonly authenticator: MessageAuthenticator,
     private readonly failures: FailurePolicy,
     private readonly currentMessage: CurrentMessage,
+    private readonly pacing: JobPacing,
     @Inject(DEAD_LETTER_QUEUE) private readonly deadLetterQueue: string,
     @Inject(MESSAGE_PIPELINE_OPTIONS) private readonly options: Pick<MessagePipelineOptions, 'jobMaxAgeMs'>,
     @Optional() @Inject(JOB_FAILURES) private readonly jobFailures?: JobFailures,
@@ -112,13 +114,18 @@ export class MessagePipeline implements NestInterceptor {
         headers: message.properties.headers ?? {},
       }),
     };
-    const startedMs = performance.now();
     inFlight.enter();
+    const interactiveDone = inbound.job ? undefined : this.pacing.interactiveStarted();
     const handled = this.cls
       .run(async () => {
+        // A batch waits here for interactive messages (JobPacing); its duration starts once it runs.
+        const jobDone = inbound.job ? await this.pacing.jobTurn() : undefined;
+        const startedMs = performance.now();
         try {
           return await this.handleMessage(inbound, next);
         } finally {
+          interactiveDone?.();
+          jobDone?.();
           // Inside the context, where the tenant (once admitted) is known: its one closing line
           // (message-line) and its counts.
           const durationMs = performance.now() - startedMs;

@@ -4,6 +4,7 @@ import { queueNames } from '@app/messaging';
 import { MessageAuthenticator, signingKey } from '@app/signing';
 import { CommandHandlersCheck } from './command-handlers.check';
 import { CurrentMessage } from './current-message';
+import { JobPacing } from './job-pacing';
 import { JobQueue } from './job-queue';
 import { DatabaseWatch } from './database-watch';
 import { ExactlyOnce } from './exactly-once';
@@ -38,6 +39,11 @@ import {
           maxSkewMs: options.maxClockSkewMs,
           acceptV1: options.acceptSignatureV1,
         }),
+    },
+    {
+      provide: JobPacing,
+      inject: [MESSAGE_PIPELINE_OPTIONS],
+      useFactory: (options: MessagePipelineOptions) => new JobPacing(options.jobPacing),
     },
     {
       provide: DEAD_LETTER_QUEUE,

@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { JobPacingOptions } from './job-pacing';
 
 export interface MessagePipelineOptions {
   /** Prefix of the queue names; refused messages go to its dead-letter queue. */
@@ -21,6 +22,8 @@ export interface MessagePipelineOptions {
   jobMaxAgeMs: number;
   /** Items a job commits per transaction. */
   jobBatchSize: number;
+  /** How job batches give way to interactive messages (see JobPacing). */
+  jobPacing: JobPacingOptions;
 }
 
 export const {

@@ -20,6 +20,7 @@ import { CurrentMessage } from './current-message';
 import type { DatabaseWatch } from './database-watch';
 import { ExactlyOnce } from './exactly-once';
 import { FailurePolicy } from './failure-policy';
+import { JobPacing } from './job-pacing';
 import { MessagePipeline } from './message-pipeline.interceptor';
 
 export const TENANT = '55555555-5555-4555-8555-555555555555';
@@ -30,6 +31,8 @@ export const OTHER_KEY = signingKey('another-message-signing-key-0123456789!!');
 export const RETRY_ATTEMPTS = 3;
 export const DLQ = 'test.commands.dlq';
 const DATA = { name: 'Apollo' };
+// Batches never wait for one another in these tests.
+const PACING = { concurrency: 10, maxWaitMs: 0 };
 
 export class CreateInput {
   @IsString()
@@ -192,8 +195,10 @@ export function setup(
       amqpUrl: 'amqp://unused',
       jobMaxAgeMs: 3_600_000,
       jobBatchSize: 500,
+      jobPacing: PACING,
     }),
     new CurrentMessage(cls),
+    new JobPacing(PACING),
     DLQ,
     { jobMaxAgeMs: 3_600_000 },
   );
