@@ -1,13 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { expectRows } from '../database';
-import { Measurement, round } from '../measurement';
+import { Measurement, percentile, round } from '../measurement';
 import { Stack } from '../processes';
 import { importItems, ImportRun, runImportJob } from './import-client';
 import { ScenarioContext } from './scenario';
 
 /** The issue's size: the largest import the API takes. */
 export const IMPORT_ITEMS = 10_000;
-const WARMUP_ITEMS = 1_000;
+// Imports measured per run, one after another: one import takes a few hundred milliseconds.
+const MEASURED_IMPORTS = 3;
 // The importing tenant; creates-during-import.scenario.ts sends its creates as another one.
 export const IMPORTER = 0;
 
@@ -29,9 +30,10 @@ export async function importChecked(
 }
 
 /**
- * One 10,000-item import on an otherwise idle stack, from POST to the job's end: `rps` is rows
- * written per second, tasks included (`detail.items_per_s` counts projects only). Its p50 and p99
- * are the POST's own answer time (→ 202), one request per run. A smaller import warms up first.
+ * 10,000-item imports on an otherwise idle stack, one after another, each from POST to the job's
+ * end: `rps` is rows written per second over all of them, tasks included (`detail.items_per_s`
+ * counts projects only). p50 and p99 are of the POST's own answer time (→ 202). One import of the
+ * same size warms up first: the first large import of a process runs cold (2-3× slower here).
  */
 export async function runImport(
   ctx: ScenarioContext,
@@ -39,14 +41,18 @@ export async function runImport(
   label: string,
   tasksPerItem: number,
 ): Promise<Measurement> {
-  if (ctx.warmupS > 0) await importChecked(ctx, stack, `warm-${label}-`, WARMUP_ITEMS, tasksPerItem);
-  const run = await importChecked(ctx, stack, `${label}-`, IMPORT_ITEMS, tasksPerItem);
-  const seconds = run.totalMs / 1000;
-  const rows = IMPORT_ITEMS * (1 + tasksPerItem);
+  if (ctx.warmupS > 0) await importChecked(ctx, stack, `warm-${label}-`, IMPORT_ITEMS, tasksPerItem);
+  const runs: ImportRun[] = [];
+  for (let i = 0; i < MEASURED_IMPORTS; i++) {
+    runs.push(await importChecked(ctx, stack, `${label}-${i}-`, IMPORT_ITEMS, tasksPerItem));
+  }
+  const seconds = runs.reduce((sum, run) => sum + run.totalMs, 0) / 1000;
+  const rows = runs.length * IMPORT_ITEMS * (1 + tasksPerItem);
+  const accepts = Float64Array.from(runs.map((run) => run.acceptMs)).sort();
   return {
     rps: round(rows / seconds),
-    p50_ms: round(run.acceptMs, 2),
-    p99_ms: round(run.acceptMs, 2),
+    p50_ms: round(percentile(accepts, 50), 2),
+    p99_ms: round(percentile(accepts, 99), 2),
     errors: 0,
     requests: rows,
     duration_s: round(seconds, 2),
@@ -54,10 +60,10 @@ export async function runImport(
     gateway_peak_rss_mb: stack.gateway.peakRssMb(),
     worker_peak_rss_mb: stack.worker.peakRssMb(),
     detail: {
+      imports: runs.length,
       tasks_per_item: tasksPerItem,
-      items_per_s: round(IMPORT_ITEMS / seconds),
-      accept_ms: round(run.acceptMs, 1),
-      retries: run.retries,
+      items_per_s: round((runs.length * IMPORT_ITEMS) / seconds),
+      retries: runs.reduce((sum, run) => sum + run.retries, 0),
     },
   };
 }
