@@ -32,6 +32,7 @@ import { runCreatesBusy, runCreatesIdle } from './scenarios/creates-during-impor
 import { runCreatesAtRate, runFullCreate, runFullList } from './scenarios/full-stack.scenario';
 import { runImport } from './scenarios/import.scenario';
 import { runRaw } from './scenarios/raw.scenario';
+import { runSingleCreate, runSingleGet } from './scenarios/single-request.scenario';
 import { ScenarioContext } from './scenarios/scenario';
 import { WorkerHarness } from './scenarios/worker-harness';
 import { runRlsOff, runWorker } from './scenarios/worker.scenario';
@@ -124,7 +125,8 @@ async function main(): Promise<void> {
       })),
       {
         name: 'full_create_observed',
-        run: async (label: string) => runCreatesAtRate(ctx, await observedStack(), label, OBSERVED_RATE_PER_S),
+        run: async (label: string) =>
+          runCreatesAtRate(ctx, await observedStack(), label, OBSERVED_RATE_PER_S),
       },
       {
         name: 'full_create_quiet',
@@ -137,6 +139,9 @@ async function main(): Promise<void> {
           return runFullList(ctx, await ensureStack());
         },
       },
+      // On the stack's fresh queues, before the imports: what one user waits for when nothing else runs.
+      { name: 'single_get', run: async () => runSingleGet(ctx, await ensureStack()) },
+      { name: 'single_create', run: async (label) => runSingleCreate(ctx, await ensureStack(), label) },
       { name: 'import', run: async (label) => runImport(ctx, await ensureStack(), label, 0) },
       // Projects with 2 tasks each: three rows an item. Left out of --quick, to keep it short.
       ...(options.quick

@@ -37,6 +37,8 @@ export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Targ
   const imported = s('import');
   const idle = s('import_creates_idle');
   const busy = s('import_creates_busy');
+  const singleGet = s('single_get');
+  const singleCreate = s('single_create');
   // A scenario that completed nothing fails every target it is part of, rather than dividing by 0.
   const target = (name: string, inputs: unknown[], pass: () => boolean, detail: () => string): Target => {
     if (!inputs.every(Boolean)) return { name, status: 'n/a', detail: 'scenario not run' };
@@ -69,6 +71,15 @@ export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Targ
           `${observed!.p99_ms} vs ${quiet!.p99_ms} ms`
         );
       },
+    ),
+    target(
+      'single_get and single_create p50 ≤ 5 ms (one client, one request at a time), 0 errors',
+      [singleGet, singleCreate],
+      () =>
+        singleGet!.p50_ms <= 5 && singleCreate!.p50_ms <= 5 && singleGet!.errors + singleCreate!.errors === 0,
+      () =>
+        `get p50 ${singleGet!.p50_ms} ms (p99 ${singleGet!.p99_ms}), create p50 ${singleCreate!.p50_ms} ms ` +
+        `(p99 ${singleCreate!.p99_ms}), ${singleGet!.errors + singleCreate!.errors} errors`,
     ),
     target(
       'worker ≥ 40% of raw',
