@@ -31,7 +31,7 @@ import { runArticle } from './scenarios/article.scenario';
 import { runCreatesBusy, runCreatesIdle } from './scenarios/creates-during-import.scenario';
 import { runCreatesAtRate, runFullCreate, runFullList } from './scenarios/full-stack.scenario';
 import { runImport } from './scenarios/import.scenario';
-import { runRaw } from './scenarios/raw.scenario';
+import { runRaw, runRawPipelined } from './scenarios/raw.scenario';
 import { runSingleCreate, runSingleGet } from './scenarios/single-request.scenario';
 import { ScenarioContext } from './scenarios/scenario';
 import { WorkerHarness } from './scenarios/worker-harness';
@@ -116,6 +116,7 @@ async function main(): Promise<void> {
     const creates = [...new Set([32, options.connections])];
     const allSteps: Step[] = [
       { name: 'raw', run: (label) => runRaw(ctx, label) },
+      { name: 'raw_pipelined', run: (label) => runRawPipelined(ctx, label) },
       { name: 'worker', run: (label) => runWorker(ctx, harness, label) },
       { name: 'article', run: (label) => runArticle(ctx, label) },
       { name: 'rls_off', run: (label) => runRlsOff(ctx, harness, label) },
