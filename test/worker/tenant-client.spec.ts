@@ -4,9 +4,9 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { ClsService } from 'nestjs-cls';
 import { TenantTransaction } from '@app/database';
 import { ProjectsRepository } from '@app/projects';
-import { TenantContextMissingError, TenantForbiddenError } from '@app/errors';
+import { InFlightError, TenantContextMissingError, TenantForbiddenError } from '@app/errors';
 import { TenantContextService } from '@app/tenancy';
-import { closePools, createTenant, projectsOf } from '../support/database';
+import { adminPool, closePools, createTenant, projectsOf } from '../support/database';
 import { workerContext } from '../support/stack';
 
 describe('The worker’s tenant-scoped database access', () => {
@@ -84,6 +84,29 @@ describe('The worker’s tenant-scoped database access', () => {
     expect(await projectsOf(b)).toEqual([]);
   });
 
+  it('should refuse with InFlightError, and write nothing, while another transaction holds its key', async () => {
+    const tenantId = await createTenant();
+    // Its status cached, so that the create is the statement written with BEGIN and set_config.
+    await as(tenantId, () => tenantTx.run(() => projects.findPage({ take: 1 })));
+    const key = randomUUID();
+    // The lock TenantTransaction takes for `exclusiveKey`, held by another session meanwhile.
+    const holder = await (await adminPool()).connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      // The create is written in the packet that takes the lock: it must not stay.
+      const attempt = as(tenantId, () =>
+        tenantTx.run(() => projects.create({ name: 'twice' }), { exclusiveKey: key }),
+      );
+      await expect(attempt).rejects.toBeInstanceOf(InFlightError);
+      expect(await projectsOf(tenantId)).toEqual([]);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      holder.release();
+    }
+    await as(tenantId, () => tenantTx.run(() => projects.create({ name: 'once' }), { exclusiveKey: key }));
+    expect((await projectsOf(tenantId)).map((p) => p.name)).toEqual(['once']);
+  });
+
   it('should refuse unknown and suspended tenants with a domain error', async () => {
     const suspended = await createTenant({ status: 'suspended' });
     await expect(
@@ -92,6 +115,41 @@ describe('The worker’s tenant-scoped database access', () => {
     await expect(
       as(randomUUID(), () => tenantTx.run(() => projects.findPage({ take: 1 }))),
     ).rejects.toBeInstanceOf(TenantForbiddenError);
+  });
+});
+
+describe('A tenant transaction whose set_config fails', () => {
+  // A statement timeout beyond PostgreSQL's range (0 .. 2^31-1 ms): the set_config that opens every
+  // tenant transaction fails, in the same packet as BEGIN and the transaction's first statement.
+  const timeout = process.env.DATABASE_STATEMENT_TIMEOUT_MS;
+  let app: INestApplicationContext;
+
+  beforeAll(async () => {
+    process.env.DATABASE_STATEMENT_TIMEOUT_MS = '3000000000';
+    jest.resetModules();
+    app = await workerContext();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await closePools();
+    if (timeout === undefined) delete process.env.DATABASE_STATEMENT_TIMEOUT_MS;
+    else process.env.DATABASE_STATEMENT_TIMEOUT_MS = timeout;
+  });
+
+  it('should fail with set_config’s error and write nothing', async () => {
+    const tenantId = await createTenant();
+    // The classes of the module registry the app was built from (reset above).
+    const cls = app.get((await import('nestjs-cls')).ClsService);
+    const tenantContext = app.get((await import('@app/tenancy')).TenantContextService);
+    const tenantTx = app.get((await import('@app/database')).TenantTransaction);
+    const projects = app.get((await import('@app/projects')).ProjectsRepository);
+    const attempt = cls.run(() => {
+      tenantContext.set({ tenantId, userId: 'u', correlationId: 'c' });
+      return tenantTx.run(() => projects.create({ name: 'unset' }));
+    });
+    await expect(attempt).rejects.toThrow(/invalid value for parameter \\?"statement_timeout\\?"/);
+    expect(await projectsOf(tenantId)).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { DatabaseOptions } from '../database.options';
+import { pipelineTenantOpening } from './tenant-opening';
 
 /** The pool's connections at one moment, for the pool gauges. */
 export interface PoolStats {
@@ -27,8 +28,10 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       connectionString: options.url,
       max: options.poolSize,
       application_name: options.applicationName,
+      // Statements go out without waiting for the answer to the one before (see pipelineTenantOpening).
+      pipeline: true,
     });
-    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    super({ adapter: new PrismaPg(pipelineTenantOpening(pool), { disposeExternalPool: true }) });
     this.pool = pool;
   }
 

@@ -8,12 +8,15 @@ import { DATABASE_OPTIONS, DatabaseOptions } from '../database.options';
 import { PrismaService } from './prisma.service';
 import { TENANT_BOUND_TX, TenantBoundTx } from './prisma-tx';
 import { TenantStatusService } from './tenant-status.service';
+import { openingAs, TenantOpening } from './tenant-opening';
 
 /**
  * Runs work in one transaction bound to the tenant in context: the tenant is set once with
  * set_config(..., is_local => true), so it dies with the transaction and a pooled connection
  * never carries it to the next user. The same statement bounds the transaction's statements and
  * lock waits, so a stuck lock becomes an error the worker retries, not a worker wedged forever.
+ * That statement goes out with BEGIN and the work's first statement, in one packet
+ * (pipelineTenantOpening), and the first statement runs only if it succeeded.
  */
 @Injectable()
 export class TenantTransaction {
@@ -33,25 +36,25 @@ export class TenantTransaction {
   async run<T>(work: () => Promise<T>, { exclusiveKey }: { exclusiveKey?: string } = {}): Promise<T> {
     // Read before BEGIN: without a tenant no connection is even taken from the pool.
     const { tenantId } = this.tenantContext.require();
-    return this.txHost.withTransaction(async () => {
-      const tx = this.txHost.tx;
-      const statementTimeout = `${this.options.statementTimeoutMs}ms`;
-      const lockTimeout = `${this.options.lockTimeoutMs}ms`;
-      if (exclusiveKey === undefined) {
-        await tx.$executeRaw`SELECT set_config('app.current_tenant_id', ${tenantId}, true),
-          set_config('statement_timeout', ${statementTimeout}, true),
-          set_config('lock_timeout', ${lockTimeout}, true)`;
-      } else {
-        const [{ acquired }] = await tx.$queryRaw<[{ acquired: boolean }]>`
-          SELECT set_config('app.current_tenant_id', ${tenantId}, true),
-            set_config('statement_timeout', ${statementTimeout}, true),
-            set_config('lock_timeout', ${lockTimeout}, true),
-            pg_try_advisory_xact_lock(hashtextextended(${exclusiveKey}, 0)) AS acquired`;
-        if (!acquired) throw new InFlightError();
-      }
-      this.cls.set(TENANT_BOUND_TX, { tx, tenantId } satisfies TenantBoundTx);
-      await this.tenantStatus.assertActive(tx, tenantId);
-      return work();
-    });
+    const opening: TenantOpening = {
+      tenantId,
+      statementTimeout: `${this.options.statementTimeoutMs}ms`,
+      lockTimeout: `${this.options.lockTimeoutMs}ms`,
+      exclusiveKey,
+    };
+    try {
+      return await openingAs(opening, () =>
+        this.txHost.withTransaction(async () => {
+          const tx = this.txHost.tx;
+          this.cls.set(TENANT_BOUND_TX, { tx, tenantId } satisfies TenantBoundTx);
+          await this.tenantStatus.assertActive(tx, tenantId);
+          return work();
+        }),
+      );
+    } catch (err) {
+      // However Prisma wrapped the statement that found the lock taken.
+      if (opening.lockTaken) throw new InFlightError();
+      throw err;
+    }
   }
 }
