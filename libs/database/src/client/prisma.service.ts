@@ -31,6 +31,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       // Statements go out without waiting for the answer to the one before (see pipelineTenantOpening).
       pipeline: true,
     });
+    // A connection the server ends (PostgreSQL stopping) emits 'error' on its client; with no listener
+    // that ends the worker. Its queries get the error anyway, and the pool drops such a client when
+    // it comes back, so this listener has nothing else to do. Seen once in pipeline mode, where a
+    // checked-out client can be between its holder's listeners.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     super({ adapter: new PrismaPg(pipelineTenantOpening(pool), { disposeExternalPool: true }) });
     this.pool = pool;
   }
