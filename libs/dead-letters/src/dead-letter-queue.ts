@@ -1,6 +1,6 @@
 import { connect } from 'amqplib';
 import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
-import { consumedQueues, queueNames } from '@app/messaging';
+import { AMQP_SOCKET_OPTIONS, consumedQueues, queueNames } from '@app/messaging';
 import { DeadLetter, readDeadLetter } from './dead-letter';
 import { ReplayReplies } from './replay-replies';
 import type { ReplayPublish } from './replayed-command';
@@ -43,7 +43,7 @@ export class DeadLetterQueue {
 
   static async open(url: string, prefix: string): Promise<DeadLetterQueue> {
     const names = queueNames(prefix);
-    const connection = await connect(url);
+    const connection = await connect(url, AMQP_SOCKET_OPTIONS);
     // Failures reach the pending calls; without listeners they would also be thrown as events.
     connection.on('error', () => undefined);
     try {

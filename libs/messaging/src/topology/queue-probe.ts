@@ -1,5 +1,6 @@
 import { connect } from 'amqplib';
 import type { ChannelModel } from 'amqplib';
+import { AMQP_SOCKET_OPTIONS } from './rmq-options';
 
 export interface QueueCounts {
   /** Messages ready in the queue (not those delivered and not yet acked). */
@@ -52,7 +53,7 @@ export class QueueProbe {
 
   private open(): Promise<ChannelModel> {
     if (!this.connection) {
-      const opened = connect(this.url, { timeout: 5_000 }).then((connection) => {
+      const opened = connect(this.url, { ...AMQP_SOCKET_OPTIONS, timeout: 5_000 }).then((connection) => {
         const forget = () => {
           if (this.connection === opened) this.connection = undefined;
         };
