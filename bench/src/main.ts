@@ -29,7 +29,7 @@ import {
 } from './report';
 import { runArticle } from './scenarios/article.scenario';
 import { runCreatesBusy, runCreatesIdle } from './scenarios/creates-during-import.scenario';
-import { runCreatesAtRate, runFullCreate, runFullList } from './scenarios/full-stack.scenario';
+import { runFullCreate, runFullList, runObservabilityPair } from './scenarios/full-stack.scenario';
 import { runImport } from './scenarios/import.scenario';
 import { runRaw, runRawPipelined } from './scenarios/raw.scenario';
 import { runSingleCreate, runSingleGet } from './scenarios/single-request.scenario';
@@ -44,7 +44,7 @@ const IMPORT_SKIPPED = 'needs --tenants 2 or more';
 const RESULTS_PATH = join(REPO_ROOT, 'bench', 'results.json');
 const DOCS_PATH = join(REPO_ROOT, 'docs', 'benchmarks.md');
 const PROFILE_DIR = join(REPO_ROOT, 'bench', 'profiles');
-const QUIET = { LOG_LEVEL: 'silent', OTEL_SDK_DISABLED: 'true' };
+const QUIET = { LOG_LEVEL: 'silent', OTEL_SDK_DISABLED: 'true', METRICS_ENABLED: 'false' };
 // Creates a second for the observability pair: a third or less of what full_create completes here.
 const OBSERVED_RATE_PER_S = 50;
 
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
 
     // What observability costs full_create: two stacks of their own, on queues of their own, that
     // run nothing else, so both have the same history (the main stack also runs the imports, after
-    // which it is slower): one as configured, one with no log lines and no tracing (metrics stay).
+    // which it is slower): one as configured, one with no log lines, no metrics and no tracing.
     const pairStack = (name: string, extra: Record<string, string>) => {
       const pairEnv = { ...env, queuePrefix: `${env.queuePrefix}${name}.` };
       cleanup.add(`delete ${name} queues`, () => deleteQueues(pairEnv.amqpUrl, pairEnv.queuePrefix));
@@ -127,11 +127,7 @@ async function main(): Promise<void> {
       {
         name: 'full_create_observed',
         run: async (label: string) =>
-          runCreatesAtRate(ctx, await observedStack(), label, OBSERVED_RATE_PER_S),
-      },
-      {
-        name: 'full_create_quiet',
-        run: async (label: string) => runCreatesAtRate(ctx, await quietStack(), label, OBSERVED_RATE_PER_S),
+          runObservabilityPair(ctx, await observedStack(), await quietStack(), label, OBSERVED_RATE_PER_S),
       },
       {
         name: 'full_list',
@@ -164,7 +160,7 @@ async function main(): Promise<void> {
     const pgStartedAt = await postgresStartedAt(admin);
     const runs = new Map<string, Measurement[]>();
     for (let rep = 1; rep <= options.repeat && !signal.aborted; rep++) {
-      for (const step of inTurn(steps, rep)) {
+      for (const step of steps) {
         if (signal.aborted) break;
         // Each scenario starts from an empty table, so none pays for another's rows.
         await emptyProjects(admin);
@@ -231,21 +227,6 @@ async function main(): Promise<void> {
     await cleanup.run();
     if (signal.aborted) process.exitCode = 130;
   }
-}
-
-/**
- * The steps of repetition `rep`: every other one runs full_create_quiet before
- * full_create_observed, so that a machine getting faster or slower during a run does not always
- * favour the same one of the pair.
- */
-function inTurn(steps: Step[], rep: number): Step[] {
-  if (rep % 2 === 1) return steps;
-  const at = (name: string) => steps.findIndex((s) => s.name === name);
-  const [observed, quiet] = [at('full_create_observed'), at('full_create_quiet')];
-  if (observed < 0 || quiet < 0) return steps;
-  const swapped = [...steps];
-  [swapped[observed], swapped[quiet]] = [steps[quiet], steps[observed]];
-  return swapped;
 }
 
 async function writeProfiles(stack: Stack): Promise<void> {

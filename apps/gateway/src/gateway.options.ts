@@ -32,7 +32,10 @@ export function commandClientOptionsFrom(config: Config): CommandClientOptions {
 }
 
 export function metricsOptionsFrom(config: Config): MetricsOptions {
-  return { tenantLabels: config.get('METRICS_TENANT_LABELS', { infer: true }) };
+  return {
+    tenantLabels: config.get('METRICS_TENANT_LABELS', { infer: true }),
+    enabled: config.get('METRICS_ENABLED', { infer: true }),
+  };
 }
 
 export function loggingOptionsFrom(config: Config): LoggingOptions {

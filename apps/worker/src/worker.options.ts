@@ -51,7 +51,10 @@ export function brokerOptionsFrom(config: Config): BrokerOptions & { prefetch: n
 }
 
 export function metricsOptionsFrom(config: Config): MetricsOptions {
-  return { tenantLabels: config.get('METRICS_TENANT_LABELS', { infer: true }) };
+  return {
+    tenantLabels: config.get('METRICS_TENANT_LABELS', { infer: true }),
+    enabled: config.get('METRICS_ENABLED', { infer: true }),
+  };
 }
 
 export function loggingOptionsFrom(config: Config): LoggingOptions {

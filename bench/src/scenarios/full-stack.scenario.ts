@@ -152,29 +152,47 @@ export function runFullList(ctx: ScenarioContext, stack: Stack) {
 }
 
 /**
- * What a create costs the apps: POST /projects at a steady rate well under capacity (open loop,
- * tenants in turn), with the gateway's and the worker's CPU per request over the measured window.
- * Below saturation the number is steady; at saturation the same stack's throughput moves by 20–30%
- * between two runs on this machine, more than the differences it is meant to show.
+ * What logs, metrics and traces cost a create: POST /projects at `ratePerS` on two stacks at the
+ * same time, one as configured and one without them, each stack's apps' CPU per create over the
+ * same window. Run side by side, both meet the same machine: measured one after the other, the
+ * CPU per create of one and the same stack moved by ±20% between windows here, twice the effect.
+ * The measurement is the observed stack's; `detail` has the quiet one's CPU and latencies.
  */
-export async function runCreatesAtRate(
+export async function runObservabilityPair(
   ctx: ScenarioContext,
-  stack: Stack,
+  observed: Stack,
+  quiet: Stack,
   label: string,
   ratePerS: number,
 ): Promise<Measurement> {
-  let seq = 0;
-  const op = () => {
-    const n = seq++;
-    return postProject(stack, ctx.tokens[n % ctx.tokens.length], uniqueName(label, n));
+  const creates = (stack: Stack, prefix: string) => {
+    let seq = 0;
+    return () => {
+      const n = seq++;
+      return postProject(stack, ctx.tokens[n % ctx.tokens.length], uniqueName(prefix, n));
+    };
   };
+  const [loud, calm] = [creates(observed, `${label}-o`), creates(quiet, `${label}-q`)];
   const options = { ratePerS, signal: ctx.signal };
-  if (ctx.warmupS > 0) await steadyRate(op, sleep(ctx.warmupS * 1000, ctx.signal), options);
-  const cpu = cpuMeter(stack);
-  const { samples, elapsedMs } = await steadyRate(
-    op,
-    sleep(ctx.options.duration * 1000, ctx.signal),
-    options,
-  );
-  return { ...rateMeasurement(samples, elapsedMs, ratePerS, stack), ...perRequest(cpu(), samples.length) };
+  if (ctx.warmupS > 0) {
+    const warm = sleep(ctx.warmupS * 1000, ctx.signal);
+    await Promise.all([steadyRate(loud, warm, options), steadyRate(calm, warm, options)]);
+  }
+  const [loudCpu, calmCpu] = [cpuMeter(observed), cpuMeter(quiet)];
+  const window = sleep(ctx.options.duration * 1000, ctx.signal);
+  const [a, b] = await Promise.all([steadyRate(loud, window, options), steadyRate(calm, window, options)]);
+  const [loudMs, calmMs] = [loudCpu(), calmCpu()];
+  const quietRun = rateMeasurement(b.samples, b.elapsedMs, ratePerS, quiet);
+  const perCreate = (ms: number | undefined, n: number) =>
+    ms === undefined || n === 0 ? NaN : round(ms / n, 3);
+  return {
+    ...rateMeasurement(a.samples, a.elapsedMs, ratePerS, observed),
+    detail: {
+      app_cpu_ms_per_request: perCreate(loudMs, a.samples.length),
+      quiet_app_cpu_ms_per_request: perCreate(calmMs, b.samples.length),
+      quiet_p50_ms: quietRun.p50_ms,
+      quiet_p99_ms: quietRun.p99_ms,
+      quiet_errors: quietRun.errors,
+    },
+  };
 }

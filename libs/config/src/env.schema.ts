@@ -22,6 +22,12 @@ const signatureV1 = z
   .default('false')
   .transform((v) => v === 'true');
 
+// On unless "false": metrics are what an operator sees first.
+const metricsEnabled = z
+  .enum(['true', 'false'])
+  .default('true')
+  .transform((v) => v === 'true');
+
 // Queue names are built from the prefix; keep it to characters that are safe in AMQP names.
 const queuePrefix = z
   .string()
@@ -63,6 +69,8 @@ const base = z.object({
   QUEUE_MAX_LENGTH: positiveInt.default(100_000),
   QUEUE_MAX_BYTES: positiveInt.default(256 * MiB),
   METRICS_TENANT_LABELS: tenantLabels,
+  // "false": nothing is counted and /metrics answers an empty page (a deployment that does not scrape).
+  METRICS_ENABLED: metricsEnabled,
 });
 
 /**

@@ -38,6 +38,7 @@ const QUEUE_DEFAULTS = {
   QUEUE_MAX_LENGTH: 100_000,
   QUEUE_MAX_BYTES: 256 * MiB,
   METRICS_TENANT_LABELS: [],
+  METRICS_ENABLED: true,
 };
 
 describe(parseEnv.name, () => {

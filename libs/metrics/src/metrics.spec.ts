@@ -33,4 +33,16 @@ describe(Metrics.name, () => {
     expect(first.body).toMatch(/^process_cpu_user_seconds_total /m);
     expect((await two.scrape()).body).toMatch(/^tenantry_test_total 0$/m);
   });
+
+  it('should count nothing and export nothing when off', async () => {
+    const metrics = new Metrics({ tenantLabels: [], enabled: false });
+    const counter = metrics.counter({ name: 'tenantry_test_total', help: 'h', labelNames: ['a'] });
+    counter.inc();
+    counter.labels({ a: 'x' }).inc(2);
+    const histogram = metrics.histogram({ name: 'tenantry_test_seconds', help: 'h' });
+    histogram.startTimer()();
+    histogram.observe(1);
+    metrics.gauge({ name: 'tenantry_test_gauge', help: 'h' }).set(3);
+    expect((await metrics.scrape()).body.trim()).toBe('');
+  });
 });

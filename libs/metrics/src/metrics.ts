@@ -13,7 +13,13 @@ export const OTHER_TENANT = 'other';
 export interface MetricsOptions {
   /** Tenants that get a label value of their own in the per-tenant counters; none by default. */
   tenantLabels: string[];
+  /** False: every metric is a no-op and the registry stays empty (METRICS_ENABLED=false). */
+  enabled?: boolean;
 }
+
+// Stands for any metric while metrics are off: every method, and whatever one returns (`labels(…)`,
+// `startTimer()`), is this same no-op. Not a thenable, so that awaiting one cannot hang.
+const OFF: unknown = new Proxy(() => OFF, { get: (_, key) => (key === 'then' ? undefined : OFF) });
 
 /**
  * One app's metrics: a registry of its own (not prom-client's global one), so that two apps in one
@@ -23,22 +29,26 @@ export interface MetricsOptions {
 export class Metrics {
   readonly registry = new Registry();
   private readonly tenants: ReadonlySet<string>;
+  private readonly enabled: boolean;
 
   constructor(options: MetricsOptions) {
     this.tenants = new Set(options.tenantLabels.map((id) => id.toLowerCase()));
-    collectDefaultMetrics({ register: this.registry });
+    this.enabled = options.enabled ?? true;
+    if (this.enabled) collectDefaultMetrics({ register: this.registry });
   }
 
   counter<L extends string>(config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
-    return new Counter({ ...config, registers: [this.registry] });
+    return this.enabled ? new Counter({ ...config, registers: [this.registry] }) : (OFF as Counter<L>);
   }
 
   gauge<L extends string>(config: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
-    return new Gauge({ ...config, registers: [this.registry] });
+    return this.enabled ? new Gauge({ ...config, registers: [this.registry] }) : (OFF as Gauge<L>);
   }
 
   histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
-    return new Histogram({ buckets: DURATION_BUCKETS, ...config, registers: [this.registry] });
+    return this.enabled
+      ? new Histogram({ buckets: DURATION_BUCKETS, ...config, registers: [this.registry] })
+      : (OFF as Histogram<L>);
   }
 
   /** Whether any tenant gets counters of its own; when none, per-tenant counters are not even defined. */
