@@ -96,11 +96,15 @@ function cpuMeter(stack: Stack): () => number | undefined {
   };
 }
 
+/** What a request cost the apps in CPU ms; undefined when it could not be measured. */
+function msPerRequest(cpuMs: number | undefined, requests: number): number | undefined {
+  return cpuMs === undefined || requests === 0 ? undefined : round(cpuMs / requests, 3);
+}
+
 /** What a request cost the apps, as a scenario's detail: nothing when it could not be measured. */
 function perRequest(cpuMs: number | undefined, requests: number): Pick<Measurement, 'detail'> {
-  return cpuMs === undefined || requests === 0
-    ? {}
-    : { detail: { app_cpu_ms_per_request: round(cpuMs / requests, 3) } };
+  const ms = msPerRequest(cpuMs, requests);
+  return ms === undefined ? {} : { detail: { app_cpu_ms_per_request: ms } };
 }
 
 /** POST /projects as the token's tenant; throws unless it answers 2xx. */
@@ -183,13 +187,11 @@ export async function runObservabilityPair(
   const [a, b] = await Promise.all([steadyRate(loud, window, options), steadyRate(calm, window, options)]);
   const [loudMs, calmMs] = [loudCpu(), calmCpu()];
   const quietRun = rateMeasurement(b.samples, b.elapsedMs, ratePerS, quiet);
-  const perCreate = (ms: number | undefined, n: number) =>
-    ms === undefined || n === 0 ? NaN : round(ms / n, 3);
   return {
     ...rateMeasurement(a.samples, a.elapsedMs, ratePerS, observed),
     detail: {
-      app_cpu_ms_per_request: perCreate(loudMs, a.samples.length),
-      quiet_app_cpu_ms_per_request: perCreate(calmMs, b.samples.length),
+      app_cpu_ms_per_request: msPerRequest(loudMs, a.samples.length) ?? NaN,
+      quiet_app_cpu_ms_per_request: msPerRequest(calmMs, b.samples.length) ?? NaN,
       quiet_p50_ms: quietRun.p50_ms,
       quiet_p99_ms: quietRun.p99_ms,
       quiet_errors: quietRun.errors,

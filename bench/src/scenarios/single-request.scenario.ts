@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Measurement, percentile, round } from '../measurement';
 import { Stack } from '../processes';
+import { postProject } from './full-stack.scenario';
 import { ScenarioContext, uniqueName } from './scenario';
 
 // The same page as the issue's sequential curl.
@@ -14,7 +15,7 @@ const PAGE = '/projects?limit=5';
 async function sequential(
   ctx: ScenarioContext,
   stack: Stack,
-  send: (seq: number) => Promise<number>,
+  send: (seq: number) => Promise<void>,
 ): Promise<Measurement> {
   let seq = 0;
   const loop = async (seconds: number) => {
@@ -24,14 +25,12 @@ async function sequential(
     const until = performance.now() + seconds * 1000;
     while (performance.now() < until && !ctx.signal.aborted) {
       const t0 = performance.now();
-      const status = await send(seq++).catch((err: unknown) => {
-        firstError ??= err instanceof Error ? err.message : String(err);
-        return 0;
-      });
-      if (status >= 200 && status < 300) latencies.push(performance.now() - t0);
-      else {
+      try {
+        await send(seq++);
+        latencies.push(performance.now() - t0);
+      } catch (err) {
         errors++;
-        firstError ??= `status ${status}`;
+        firstError ??= err instanceof Error ? err.message : String(err);
       }
     }
     return { latencies, errors, firstError };
@@ -55,33 +54,22 @@ async function sequential(
   };
 }
 
-async function statusOf(response: Promise<Response>): Promise<number> {
-  const res = await response;
-  await res.arrayBuffer();
-  return res.status;
+/** GET /projects?limit=5 as the token's tenant; throws unless it answers 2xx. */
+async function getPage(stack: Stack, token: string): Promise<void> {
+  const res = await fetch(`${stack.baseUrl}${PAGE}`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET ${PAGE}: ${res.status} ${text.slice(0, 200)}`);
 }
 
 /** GET /projects?limit=5, one after another, as one tenant. */
 export function runSingleGet(ctx: ScenarioContext, stack: Stack): Promise<Measurement> {
-  const authorization = `Bearer ${ctx.tokens[0]}`;
-  return sequential(ctx, stack, () =>
-    statusOf(
-      fetch(`${stack.baseUrl}${PAGE}`, { headers: { authorization }, signal: AbortSignal.timeout(10_000) }),
-    ),
-  );
+  return sequential(ctx, stack, () => getPage(stack, ctx.tokens[0]));
 }
 
 /** POST /projects, one after another, as one tenant. */
 export function runSingleCreate(ctx: ScenarioContext, stack: Stack, label: string): Promise<Measurement> {
-  const authorization = `Bearer ${ctx.tokens[0]}`;
-  return sequential(ctx, stack, (seq) =>
-    statusOf(
-      fetch(`${stack.baseUrl}/projects`, {
-        method: 'POST',
-        signal: AbortSignal.timeout(10_000),
-        headers: { authorization, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: uniqueName(label, seq) }),
-      }),
-    ),
-  );
+  return sequential(ctx, stack, (seq) => postProject(stack, ctx.tokens[0], uniqueName(label, seq)));
 }
