@@ -10,13 +10,20 @@ import { JobsModule } from '@app/jobs';
 import { HttpMetrics, MetricsModule } from '@app/metrics';
 import { LoggingModule } from '@app/logging';
 import { ProjectsModule } from '@app/projects';
+import { RateLimitModule } from '@app/rate-limits';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
 import { TracingModule } from '@app/tracing';
 import { InputShapePipe } from '@app/validation';
 import { BrokerHealthIndicator } from './broker.health';
 import { DomainErrorFilter } from './domain-error.filter';
-import { authOptionsFrom, commandClientOptionsFrom, loggingOptionsFrom, metricsOptionsFrom } from './gateway.options';
+import {
+  authOptionsFrom,
+  commandClientOptionsFrom,
+  loggingOptionsFrom,
+  metricsOptionsFrom,
+  rateLimitFrom,
+} from './gateway.options';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { MetricsListener } from './metrics.listener';
@@ -34,6 +41,8 @@ import { WorkersHealthIndicator } from './workers.health';
     TenancyModule,
     TracingModule,
     AuthModule.forRootAsync({ inject: [ConfigService], useFactory: authOptionsFrom }),
+    // After AuthModule: its guard needs the tenant the token named.
+    RateLimitModule.forRootAsync({ inject: [ConfigService], useFactory: rateLimitFrom }),
     CommandClientModule.forRootAsync({ inject: [ConfigService], useFactory: commandClientOptionsFrom }),
     TerminusModule,
     MetricsModule.forRootAsync({ inject: [ConfigService], useFactory: metricsOptionsFrom }),

@@ -4,6 +4,7 @@ import type { CommandClientOptions } from '@app/command-client';
 import { GatewayEnv, isDeployed, queueSettingsOf } from '@app/config';
 import type { LoggingOptions } from '@app/logging';
 import type { MetricsOptions } from '@app/metrics';
+import type { RateLimit } from '@app/rate-limits';
 
 type Config = ConfigService<GatewayEnv, true>;
 
@@ -43,4 +44,9 @@ export function loggingOptionsFrom(config: Config): LoggingOptions {
     level: config.get('LOG_LEVEL', { infer: true }),
     pretty: !isDeployed({ NODE_ENV: config.get('NODE_ENV', { infer: true }) }),
   };
+}
+
+export function rateLimitFrom(config: Config): RateLimit | undefined {
+  const rps = config.get('RATE_LIMIT_RPS', { infer: true });
+  return rps > 0 ? { rps, burst: config.get('RATE_LIMIT_BURST', { infer: true }) } : undefined;
 }

@@ -52,16 +52,26 @@ describe(ApiRoute.name, () => {
     const op = document.paths['/things/{id}'].get!;
     expect(op.summary).toBe('Get a thing');
     expect(op.security).toEqual([{ bearer: [] }]);
-    expect(Object.keys(op.responses).sort()).toEqual(['400', '401', '403', '404', '503']);
+    expect(Object.keys(op.responses).sort()).toEqual(['400', '401', '403', '404', '429', '503']);
     expect(response(op, 404).description).toBe('Thing not found in the tenant');
     expect(Object.keys(response(op, 503).headers ?? {})).toEqual(['Retry-After']);
+    expect(Object.keys(response(op, 429).headers ?? {})).toEqual(['Retry-After']);
     expect(headers(op)).toEqual(['x-correlation-id']);
   });
 
   it('should give a write its Idempotency-Key, 422, and one 409 naming both causes with Retry-After', () => {
     const op = document.paths['/things/{id}'].delete!;
     expect(headers(op)).toEqual(['x-correlation-id', 'Idempotency-Key']);
-    expect(Object.keys(op.responses).sort()).toEqual(['400', '401', '403', '404', '409', '422', '503']);
+    expect(Object.keys(op.responses).sort()).toEqual([
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '422',
+      '429',
+      '503',
+    ]);
     expect(response(op, 409).description).toBe(
       'The thing is locked; or a request with the same Idempotency-Key is still in flight (with Retry-After)',
     );
@@ -70,7 +80,7 @@ describe(ApiRoute.name, () => {
 
   it('should show each error with an example of its own status', () => {
     const op = document.paths['/things/{id}'].delete!;
-    for (const status of ['400', '401', '403', '404', '409', '422', '503']) {
+    for (const status of ['400', '401', '403', '404', '409', '422', '429', '503']) {
       const content = (op.responses[status] as ResponseObject).content?.['application/json'];
       expect(content?.schema).toEqual({ $ref: '#/components/schemas/ErrorBody' });
       expect(content?.example).toEqual(expect.objectContaining({ statusCode: Number(status) }));

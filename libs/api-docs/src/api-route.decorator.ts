@@ -27,6 +27,7 @@ const EXAMPLES: Record<number, Pick<ErrorBody, 'message' | 'error'>> = {
   409: { message: 'A project with this name already exists', error: 'Conflict' },
   413: { message: 'Request body is too large' },
   422: { message: 'This Idempotency-Key was used for a different request', error: 'Unprocessable Entity' },
+  429: { message: 'This tenant may send 400 requests in 2 s; retry after 1 s', error: 'Too Many Requests' },
   503: { message: 'The message broker is unavailable', error: 'Service Unavailable' },
 };
 
@@ -67,6 +68,11 @@ export function ApiRoute({ summary, write, body, notFound, conflict }: RouteDocs
     error(400, 'The input is not valid: the message says what is wrong'),
     error(401, 'No token, or one that is invalid or expired'),
     error(403, 'The tenant is unknown or suspended'),
+    error(
+      429,
+      "Past the tenant's request budget (RateLimit-Limit, -Remaining, -Reset on every answer)",
+      RETRY_AFTER,
+    ),
     error(503, 'The broker or the workers are unavailable, slow or saturated', RETRY_AFTER),
   ];
   if (notFound) decorators.push(error(404, `${notFound} not found in the tenant`));

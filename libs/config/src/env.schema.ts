@@ -41,7 +41,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const tenantLabels = z
   .string()
   .default('')
-  .transform((v) => v.split(',').map((id) => id.trim().toLowerCase()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((id) => id.trim().toLowerCase())
+      .filter(Boolean),
+  )
   .refine((ids) => ids.every((id) => UUID.test(id)), 'must be a comma-separated list of tenant UUIDs')
   .refine((ids) => ids.length <= MAX_TENANT_LABELS, `may list at most ${MAX_TENANT_LABELS} tenants`);
 const port = z.coerce.number().int().min(0).max(65535);
@@ -154,6 +159,11 @@ export const gatewayEnvSchema = base
     // Commands the gateway waits on at once; past it, 503 rather than an ever longer queue.
     RPC_MAX_IN_FLIGHT: positiveInt.default(1024),
     BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
+    // Each tenant's requests: RATE_LIMIT_RPS on average, at most RATE_LIMIT_BURST at once (429
+    // past it). Per gateway process: with n replicas behind a balancer, a tenant gets up to n times
+    // this (docs/scale-out.md). RATE_LIMIT_RPS=0 turns limiting off.
+    RATE_LIMIT_RPS: z.coerce.number().min(0).default(200),
+    RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(10_000).default(400),
     // POST /projects/import: room for 10,000 items with a full description and a few tasks each.
     IMPORT_BODY_LIMIT_BYTES: positiveInt.default(IMPORT_BODY_LIMIT_DEFAULT),
     // With a JWKS endpoint, tokens are RS256/ES256 from an identity provider and JWT_SECRET is unused.

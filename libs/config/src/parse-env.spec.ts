@@ -53,6 +53,13 @@ describe(parseEnv.name, () => {
       ]);
     });
 
+    it('should take RATE_LIMIT_RPS=0 (limits off) and refuse a burst past 10,000', () => {
+      expect(parseEnv(gatewayEnvSchema, { RATE_LIMIT_RPS: '0' }).RATE_LIMIT_RPS).toBe(0);
+      expect(parseEnv(gatewayEnvSchema, { RATE_LIMIT_RPS: '0.5' }).RATE_LIMIT_RPS).toBe(0.5);
+      expect(() => parseEnv(gatewayEnvSchema, { RATE_LIMIT_BURST: '10001' })).toThrow(/RATE_LIMIT_BURST/);
+      expect(() => parseEnv(gatewayEnvSchema, { RATE_LIMIT_RPS: '-1' })).toThrow(/RATE_LIMIT_RPS/);
+    });
+
     it('should apply the development defaults to an empty environment', () => {
       expect(parseEnv(gatewayEnvSchema, {})).toEqual({
         NODE_ENV: 'development',
@@ -64,6 +71,8 @@ describe(parseEnv.name, () => {
         HOST: '0.0.0.0',
         RPC_TIMEOUT_MS: 5000,
         RPC_MAX_IN_FLIGHT: 1024,
+        RATE_LIMIT_RPS: 200,
+        RATE_LIMIT_BURST: 400,
         BODY_LIMIT_BYTES: 64 * 1024,
         IMPORT_BODY_LIMIT_BYTES: 32 * 1024 * 1024,
         JWT_SECRET: DEV_JWT_SECRET,
