@@ -1,6 +1,8 @@
+import { runTenantLimitsCli } from '../support/admin-cli';
+import { adminPool, projectsOf } from '../support/database';
 import { useStack } from '../support/stack';
-import { projectsOf } from '../support/database';
 import { TenantSession } from '../support/tenant-session';
+import { waitFor } from '../support/wait-for';
 
 // Small enough to exhaust in a test: 10 at once, 5 a second on average, so a window of 2 s.
 process.env.RATE_LIMIT_RPS = '5';
@@ -85,5 +87,81 @@ describe('Per-tenant rate limits at the gateway', () => {
     for (let i = 0; i < 20; i++) expect((await send(a, 'GET', '/jobs')).status).toBe(429);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, WINDOW_MS + 50 - (Date.now() - started))));
     expect((await send(a, 'GET', '/jobs')).status).toBe(200);
+  });
+
+  it("should apply a tenant's own budget, set with tenant:limits, once a worker has told the gateway", async () => {
+    const set = await runTenantLimitsCli(['--tenant', a.tenantId, '--rps', '2', '--burst', '3']);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(set.stdout)).toEqual({ tenantId: a.tenantId, rps: 2, burst: 3 });
+
+    // The first request finds no budget for the tenant: the defaults apply while a worker is asked.
+    const first = await send(a, 'GET', '/jobs');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-limit')).toBe('10');
+    // Polling spends the budget too: a 429 counts once it names the tenant's own budget.
+    await waitFor(
+      async () => {
+        const res = await send(a, 'GET', '/jobs');
+        return (
+          res.headers.get('ratelimit-limit') === '3' ||
+          JSON.stringify(res.body).includes('may send 3 requests')
+        );
+      },
+      5000,
+      "the tenant's own budget at the gateway",
+    );
+
+    // Its window is 3 ÷ 2 = 1.5 s; each hit counted so far leaves the log at most WINDOW_MS after it.
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 100));
+    for (const remaining of ['2', '1', '0']) {
+      const res = await send(a, 'GET', '/jobs');
+      expect([
+        res.status,
+        res.headers.get('ratelimit-limit'),
+        res.headers.get('ratelimit-remaining'),
+      ]).toEqual([200, '3', remaining]);
+    }
+    const refused = await send(a, 'GET', '/jobs');
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({
+      message: expect.stringMatching(/^This tenant may send 3 requests in 1.5 s/),
+    });
+    // Another tenant keeps the defaults.
+    expect((await send(b, 'GET', '/jobs')).headers.get('ratelimit-limit')).toBe('10');
+  });
+
+  it('should set and clear a budget with tenant:limits, and refuse what makes no budget', async () => {
+    const admin = await adminPool();
+    const stored = async () =>
+      (
+        await admin.query<{ rps: number | null; burst: number | null }>(
+          'SELECT rate_limit_rps AS rps, rate_limit_burst AS burst FROM tenants WHERE id = $1',
+          [a.tenantId],
+        )
+      ).rows[0];
+    expect(await stored()).toEqual({ rps: null, burst: null });
+    expect((await runTenantLimitsCli(['--tenant', a.tenantId, '--rps', '0.5', '--burst', '1'])).code).toBe(0);
+    expect(await stored()).toEqual({ rps: 0.5, burst: 1 });
+    expect((await runTenantLimitsCli(['--tenant', a.tenantId, '--default'])).code).toBe(0);
+    expect(await stored()).toEqual({ rps: null, burst: null });
+
+    for (const args of [
+      ['--tenant', a.tenantId, '--rps', '0', '--burst', '10'],
+      ['--tenant', a.tenantId, '--rps', '5'],
+      ['--tenant', a.tenantId, '--rps', '5', '--burst', '10001'],
+      ['--tenant', a.tenantId, '--rps', '5', '--burst', '10', '--default'],
+      ['--tenant', 'not-a-uuid', '--rps', '5', '--burst', '10'],
+    ]) {
+      const run = await runTenantLimitsCli(args);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^usage: npm run tenant:limits/);
+    }
+    const unknown = await runTenantLimitsCli([
+      '--tenant',
+      '00000000-0000-4000-8000-000000000000',
+      '--default',
+    ]);
+    expect(unknown).toMatchObject({ code: 1, stderr: 'no tenant 00000000-0000-4000-8000-000000000000\n' });
+    expect(await stored()).toEqual({ rps: null, burst: null });
   });
 });

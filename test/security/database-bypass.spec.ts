@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import type { DatabaseOptions } from '../../libs/database/src/database.options';
 import { RuntimeSafetyCheck } from '../../libs/database/src/safety/runtime-safety.service';
 import { migrate } from '../../libs/database-admin/src/migrate/migrator';
-import { runMigrateCli } from '../support/migrate-cli';
+import { runMigrateCli } from '../support/admin-cli';
 import {
   adminUrlFor,
   dropTestDatabase,

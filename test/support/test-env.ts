@@ -60,6 +60,9 @@ export function buildTestEnv(runId: string): Record<string, string> {
     MESSAGE_SIGNING_KEY: TEST_MESSAGE_SIGNING_KEY,
     // Any free port: several workers (in-process and spawned) and parallel runs share the machine.
     WORKER_HTTP_PORT: '0',
+    // Per-tenant limits off: the hostile suite sends hundreds of requests a second as one tenant.
+    // test/e2e/rate-limits.e2e.spec.ts turns them on for itself.
+    RATE_LIMIT_RPS: '0',
   };
 }
 

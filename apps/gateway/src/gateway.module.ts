@@ -22,7 +22,7 @@ import {
   commandClientOptionsFrom,
   loggingOptionsFrom,
   metricsOptionsFrom,
-  rateLimitFrom,
+  rateLimitOptionsFrom,
 } from './gateway.options';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
@@ -42,7 +42,7 @@ import { WorkersHealthIndicator } from './workers.health';
     TracingModule,
     AuthModule.forRootAsync({ inject: [ConfigService], useFactory: authOptionsFrom }),
     // After AuthModule: its guard needs the tenant the token named.
-    RateLimitModule.forRootAsync({ inject: [ConfigService], useFactory: rateLimitFrom }),
+    RateLimitModule.forRootAsync({ inject: [ConfigService], useFactory: rateLimitOptionsFrom }),
     CommandClientModule.forRootAsync({ inject: [ConfigService], useFactory: commandClientOptionsFrom }),
     TerminusModule,
     MetricsModule.forRootAsync({ inject: [ConfigService], useFactory: metricsOptionsFrom }),

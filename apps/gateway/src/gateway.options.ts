@@ -4,7 +4,7 @@ import type { CommandClientOptions } from '@app/command-client';
 import { GatewayEnv, isDeployed, queueSettingsOf } from '@app/config';
 import type { LoggingOptions } from '@app/logging';
 import type { MetricsOptions } from '@app/metrics';
-import type { RateLimit } from '@app/rate-limits';
+import type { RateLimitOptions } from '@app/rate-limits';
 
 type Config = ConfigService<GatewayEnv, true>;
 
@@ -46,7 +46,10 @@ export function loggingOptionsFrom(config: Config): LoggingOptions {
   };
 }
 
-export function rateLimitFrom(config: Config): RateLimit | undefined {
+export function rateLimitOptionsFrom(config: Config): RateLimitOptions {
   const rps = config.get('RATE_LIMIT_RPS', { infer: true });
-  return rps > 0 ? { rps, burst: config.get('RATE_LIMIT_BURST', { infer: true }) } : undefined;
+  return {
+    defaults: rps > 0 ? { rps, burst: config.get('RATE_LIMIT_BURST', { infer: true }) } : undefined,
+    cacheMs: config.get('RATE_LIMIT_CACHE_MS', { infer: true }),
+  };
 }

@@ -9,6 +9,7 @@ import { MetricsModule } from '@app/metrics';
 import { JobsModule } from '@app/jobs';
 import { LoggingModule } from '@app/logging';
 import { ProjectsModule } from '@app/projects';
+import { RateLimitModule } from '@app/rate-limits';
 import { TasksModule } from '@app/tasks';
 import { TenancyModule } from '@app/tenancy';
 import { TracingModule } from '@app/tracing';
@@ -37,6 +38,8 @@ import {
     JobsModule.forWorker(),
     ProjectsModule.forWorker(),
     TasksModule.forWorker(),
+    // Tells gateways each tenant's own request budget.
+    RateLimitModule.forWorker(),
   ],
   providers: [WorkerHealth, WorkerHttpListener, QueueMetrics],
 })

@@ -164,6 +164,8 @@ export const gatewayEnvSchema = base
     // this (docs/scale-out.md). RATE_LIMIT_RPS=0 turns limiting off.
     RATE_LIMIT_RPS: z.coerce.number().min(0).default(200),
     RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(10_000).default(400),
+    // How long a tenant's own budget (npm run tenant:limits), once a worker told it, is kept.
+    RATE_LIMIT_CACHE_MS: z.coerce.number().int().min(1000).default(30_000),
     // POST /projects/import: room for 10,000 items with a full description and a few tasks each.
     IMPORT_BODY_LIMIT_BYTES: positiveInt.default(IMPORT_BODY_LIMIT_DEFAULT),
     // With a JWKS endpoint, tokens are RS256/ES256 from an identity provider and JWT_SECRET is unused.

@@ -73,6 +73,7 @@ describe(parseEnv.name, () => {
         RPC_MAX_IN_FLIGHT: 1024,
         RATE_LIMIT_RPS: 200,
         RATE_LIMIT_BURST: 400,
+        RATE_LIMIT_CACHE_MS: 30000,
         BODY_LIMIT_BYTES: 64 * 1024,
         IMPORT_BODY_LIMIT_BYTES: 32 * 1024 * 1024,
         JWT_SECRET: DEV_JWT_SECRET,
@@ -91,7 +92,8 @@ describe(parseEnv.name, () => {
     it('should read METRICS_TENANT_LABELS as a bounded list of tenant UUIDs', () => {
       const id = '11111111-1111-4111-8111-111111111111';
       expect(
-        parseEnv(gatewayEnvSchema, { METRICS_TENANT_LABELS: ` ${id.toUpperCase()} ,,${id}` }).METRICS_TENANT_LABELS,
+        parseEnv(gatewayEnvSchema, { METRICS_TENANT_LABELS: ` ${id.toUpperCase()} ,,${id}` })
+          .METRICS_TENANT_LABELS,
       ).toEqual([id, id]);
       expect(problems(() => parseEnv(gatewayEnvSchema, { METRICS_TENANT_LABELS: `${id},acme` }))).toEqual([
         'METRICS_TENANT_LABELS: must be a comma-separated list of tenant UUIDs',

@@ -1,36 +1,40 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
-import { RateLimit, throttlerWindow } from './rate-limit';
+import { throttlerWindow } from './rate-limit';
+import { RateLimitsMessageController } from './rate-limits.message.controller';
+import { RateLimitsRepository } from './rate-limits.repository';
+import { RATE_LIMIT_OPTIONS, RateLimitOptions, TenantBudgets } from './tenant-budgets';
 import { TenantThrottlerGuard } from './tenant-throttler.guard';
 
 export interface RateLimitModuleOptions<Deps extends unknown[]> {
   inject: { [K in keyof Deps]: Type<Deps[K]> };
-  /** Every tenant's budget; `undefined` turns limiting off. */
-  useFactory: (...deps: Deps) => RateLimit | undefined;
+  useFactory: (...deps: Deps) => RateLimitOptions;
 }
 
 // One budget per tenant, shared by all its routes. Named 'default': the guard suffixes the headers
 // of any other name (RateLimit-Limit-<name>).
 const THROTTLER = 'default';
 
-function throttlerOptions(limit: RateLimit | undefined): ThrottlerModuleOptions {
+function throttlerOptions({ defaults }: RateLimitOptions): ThrottlerModuleOptions {
   return {
     throttlers: [
       {
         name: THROTTLER,
-        ...throttlerWindow(limit ?? { rps: 1, burst: 1 }),
+        // The guard puts each tenant's own window in place of this one.
+        ...throttlerWindow(defaults ?? { rps: 1, burst: 1 }),
         // A refused request does not count, and nothing blocks longer than the window itself.
         blockDuration: 0,
-        ...(limit === undefined && { skipIf: () => true }),
+        ...(defaults === undefined && { skipIf: () => true }),
       },
     ],
   };
 }
 
 /**
- * Per-tenant request limits at the gateway: `RateLimitModule.forRootAsync({ inject, useFactory })`,
- * imported after AuthModule, so that its guard runs after the token's tenant is known.
+ * Per-tenant request limits: `RateLimitModule.forRootAsync({ inject, useFactory })` in the gateway,
+ * imported after AuthModule so that its guard runs once the token's tenant is known;
+ * `RateLimitModule.forWorker()` in the worker, which tells gateways each tenant's own budget.
  */
 @Module({})
 export class RateLimitModule {
@@ -46,7 +50,19 @@ export class RateLimitModule {
           useFactory: (...deps: Deps) => throttlerOptions(useFactory(...deps)),
         }),
       ],
-      providers: [{ provide: APP_GUARD, useClass: TenantThrottlerGuard }],
+      providers: [
+        { provide: RATE_LIMIT_OPTIONS, inject, useFactory },
+        TenantBudgets,
+        { provide: APP_GUARD, useClass: TenantThrottlerGuard },
+      ],
+    };
+  }
+
+  static forWorker(): DynamicModule {
+    return {
+      module: RateLimitModule,
+      controllers: [RateLimitsMessageController],
+      providers: [RateLimitsRepository],
     };
   }
 }

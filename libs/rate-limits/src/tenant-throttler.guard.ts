@@ -6,15 +6,18 @@ import {
   ThrottlerGuard,
   ThrottlerLimitDetail,
   ThrottlerModuleOptions,
+  ThrottlerRequest,
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { noteRequest } from '@app/logging';
 import { TenantContextService } from '@app/tenancy';
+import { throttlerWindow } from './rate-limit';
+import { TenantBudgets } from './tenant-budgets';
 
 /**
  * @nestjs/throttler's guard, keyed by the verified tenant rather than the client's address, with
- * one budget for all of a tenant's routes. Runs after JwtAuthGuard (RateLimitModule is imported
+ * one budget for all of a tenant's routes: its own, or the defaults. Runs after JwtAuthGuard (RateLimitModule is imported
  * after AuthModule): a request with no tenant in context (a public route) is not counted.
  */
 @Injectable()
@@ -27,8 +30,15 @@ export class TenantThrottlerGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     private readonly tenants: TenantContextService,
+    private readonly budgets: TenantBudgets,
   ) {
     super(options, storage, reflector);
+  }
+
+  /** With the tenant's own budget (tenants.rate_limit_*), where one is set, instead of the defaults. */
+  protected override handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    const budget = this.budgets.of(this.tenants.require().tenantId);
+    return super.handleRequest({ ...request, ...throttlerWindow(budget) });
   }
 
   protected override shouldSkip(): Promise<boolean> {

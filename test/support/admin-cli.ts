@@ -1,12 +1,12 @@
-// `npm run db:migrate` as the operator runs it (`node dist/.../migrate.cli.js`), for tests that
-// assert what it prints and its exit code. `npm test` builds dist before jest; a build older than
-// the sources it runs is refused here rather than tested.
+// The operator's commands as the operator runs them (`node dist/libs/database-admin/src/cli/…`), for
+// tests that assert what they print, their exit code and what they change. `npm test` builds dist
+// before jest; a build older than the sources it runs is refused here rather than tested.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'libs', 'database-admin', 'src', 'cli', 'migrate.cli.js');
+const CLI_DIR = join(ROOT, 'dist', 'libs', 'database-admin', 'src', 'cli');
 const SOURCES = ['libs/database-admin', 'libs/database/src/safety', 'libs/config'];
 
 export interface CliRun {
@@ -17,10 +17,20 @@ export interface CliRun {
 
 /** Runs db:migrate against the given URLs, with this test file's environment for the rest. */
 export function runMigrateCli(urls: { adminUrl: string; runtimeUrl: string }): Promise<CliRun> {
-  assertBuilt();
-  const child = spawn(process.execPath, [MAIN], {
+  return runAdminCli('migrate', [], { DATABASE_ADMIN_URL: urls.adminUrl, DATABASE_URL: urls.runtimeUrl });
+}
+
+/** Runs tenant:limits with `args`, against this test file's database. */
+export function runTenantLimitsCli(args: string[]): Promise<CliRun> {
+  return runAdminCli('tenant-limits', args, {});
+}
+
+function runAdminCli(name: string, args: string[], env: Record<string, string>): Promise<CliRun> {
+  const main = join(CLI_DIR, `${name}.cli.js`);
+  assertBuilt(main);
+  const child = spawn(process.execPath, [main, ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_ADMIN_URL: urls.adminUrl, DATABASE_URL: urls.runtimeUrl },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out: Buffer[] = [];
@@ -39,14 +49,14 @@ export function runMigrateCli(urls: { adminUrl: string; runtimeUrl: string }): P
   });
 }
 
-function assertBuilt(): void {
-  const built = statSync(MAIN, { throwIfNoEntry: false })?.mtimeMs;
-  if (built === undefined) throw new Error(`${MAIN} is missing: run \`npm run build\` first.`);
+function assertBuilt(main: string): void {
+  const built = statSync(main, { throwIfNoEntry: false })?.mtimeMs;
+  if (built === undefined) throw new Error(`${main} is missing: run \`npm run build\` first.`);
   for (const dir of SOURCES) {
     for (const file of readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
       if (!file.endsWith('.ts') || file.endsWith('.spec.ts')) continue;
       if (statSync(join(ROOT, dir, file)).mtimeMs > built) {
-        throw new Error(`${dir}/${file} is newer than ${MAIN}: run \`npm run build\` first.`);
+        throw new Error(`${dir}/${file} is newer than ${main}: run \`npm run build\` first.`);
       }
     }
   }
