@@ -23,6 +23,21 @@ function observabilityCost(observed: Runs, key: string) {
   return { median: median(each), each, cpu };
 }
 
+/** noisy_neighbour's detail: B alone and A's answers, medians over the repetitions (counts summed). */
+function noisyDetail(noisy: Runs) {
+  const runs = noisy.runs_detail ?? [noisy.detail ?? {}];
+  const med = (key: string) => median(runs.map((d) => d[key]));
+  const sum = (key: string) => runs.reduce((n, d) => n + d[key], 0);
+  return {
+    alone_p50_ms: med('alone_p50_ms'),
+    alone_p99_ms: med('alone_p99_ms'),
+    alone_errors: sum('alone_errors'),
+    a_sent: sum('a_sent'),
+    a_refused_429: sum('a_refused_429'),
+    a_accepted_per_s: med('a_accepted_per_s'),
+  };
+}
+
 /** The issue's targets; a target whose scenarios did not run is n/a. */
 export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Target[] {
   const s = (name: string) => measured(scenarios[name]);
@@ -38,6 +53,7 @@ export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Targ
   const busy = s('import_creates_busy');
   const singleGet = s('single_get');
   const singleCreate = s('single_create');
+  const noisy = s('noisy_neighbour') as Runs | undefined;
   // A scenario that completed nothing fails every target it is part of, rather than dividing by 0.
   const target = (name: string, inputs: unknown[], pass: () => boolean, detail: () => string): Target => {
     if (!inputs.every(Boolean)) return { name, status: 'n/a', detail: 'scenario not run' };
@@ -73,6 +89,24 @@ export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Targ
           `logs and metrics: ${cost('untraced_app_cpu_ms_per_request')}; with tracing as well: ` +
           `${cost('app_cpu_ms_per_request')}; p99 ${observed!.p99_ms} (all) vs ` +
           `${other('untraced_p99_ms')} (no tracing) vs ${other('quiet_p99_ms')} ms (none)`
+        );
+      },
+    ),
+    target(
+      "noisy_neighbour: B's p99 while A floods at 10× B's rate, past its budget, ≤ 2× B's p99 alone; A gets 429s; 0 errors for B",
+      [noisy],
+      () => {
+        const d = noisyDetail(noisy!);
+        return (
+          noisy!.p99_ms <= 2 * d.alone_p99_ms && d.a_refused_429 > 0 && noisy!.errors + d.alone_errors === 0
+        );
+      },
+      () => {
+        const d = noisyDetail(noisy!);
+        return (
+          `B p99 ${noisy!.p99_ms} vs ${d.alone_p99_ms} ms alone (${round(noisy!.p99_ms / d.alone_p99_ms, 2)}×), ` +
+          `p50 ${noisy!.p50_ms} vs ${d.alone_p50_ms} ms; A: ${d.a_refused_429} × 429 of ${d.a_sent} sent, ` +
+          `${d.a_accepted_per_s} accepted/s; B errors ${noisy!.errors} + ${d.alone_errors}`
         );
       },
     ),

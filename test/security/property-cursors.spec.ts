@@ -26,6 +26,8 @@ const anyIso = fc
 const storableDate = fc.date({
   min: new Date('0001-01-01T00:00:00.000Z'),
   max: new Date('9999-12-31T23:59:59.999Z'),
+  // fast-check 4 also makes `new Date(NaN)` unless told not to; it has no ISO form to encode.
+  noInvalidDate: true,
 });
 const otherDateForms = fc.oneof(
   fc.constantFrom(

@@ -1,0 +1,87 @@
+import { hs256Key, signAccessToken } from '@app/auth';
+import { sleep } from '../cleanup';
+import { createTenants } from '../database';
+import { Measurement, round } from '../measurement';
+import { Stack } from '../processes';
+import { rateMeasurement, steadyRate } from '../steady-rate';
+import { ScenarioContext, uniqueName } from './scenario';
+
+// The issue's measurement: B reads a page every 100 ms; A sends ten times as many creates, past
+// its own budget, which the operator set with tenant:limits.
+const B_RATE_PER_S = 10;
+const A_RATE_PER_S = 10 * B_RATE_PER_S;
+const A_BUDGET = { rps: 20, burst: 20 };
+const PAGE = '/projects?limit=5';
+
+async function call(stack: Stack, token: string, path: string, body?: object): Promise<number> {
+  const res = await fetch(`${stack.baseUrl}${path}`, {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(body && { 'content-type': 'application/json' }) },
+    body: body && JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  if (!res.ok && res.status !== 429) throw new Error(`${path}: ${res.status} ${text.slice(0, 200)}`);
+  return res.status;
+}
+
+/**
+ * Tenant B's reads alone for `--duration` s, then the same while tenant A floods creates at ten
+ * times B's rate, past its own budget. Two fresh tenants each time, so that A's budget (kept by the
+ * gateway for RATE_LIMIT_CACHE_MS) reaches no other scenario. The measurement is B's while A floods;
+ * `detail` has B alone and what A got. A 429 for B is an error.
+ */
+export async function runNoisyNeighbour(
+  ctx: ScenarioContext,
+  stack: Stack,
+  label: string,
+): Promise<Measurement> {
+  const [a, b] = await createTenants(ctx.admin, 2);
+  // What `npm run tenant:limits -- --tenant <a> --rps 20 --burst 20` writes.
+  await ctx.admin.query('UPDATE tenants SET rate_limit_rps = $2, rate_limit_burst = $3 WHERE id = $1', [
+    a,
+    A_BUDGET.rps,
+    A_BUDGET.burst,
+  ]);
+  const key = hs256Key(ctx.env.jwtSecret);
+  const token = (tenantId: string) =>
+    signAccessToken({ tenantId, sub: 'bench-user', email: 'bench@example.com', ttl: '2h' }, key);
+  const [tokenA, tokenB] = [token(a), token(b)];
+
+  const read = async () => {
+    const status = await call(stack, tokenB, PAGE);
+    if (status === 429) throw new Error(`${PAGE}: 429 for the tenant that stayed in its budget`);
+  };
+  const statuses = new Map<number, number>();
+  let seq = 0;
+  const flood = async () => {
+    const status = await call(stack, tokenA, '/projects', { name: uniqueName(`${label}-a`, seq++) });
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  };
+  const options = { ratePerS: B_RATE_PER_S, signal: ctx.signal };
+  // The gateway learns A's budget from a worker on A's first request.
+  await flood();
+  if (ctx.warmupS > 0) await steadyRate(read, sleep(ctx.warmupS * 1000, ctx.signal), options);
+
+  const alone = await steadyRate(read, sleep(ctx.options.duration * 1000, ctx.signal), options);
+  statuses.clear();
+  const window = sleep(ctx.options.duration * 1000, ctx.signal);
+  const [busy, flooded] = await Promise.all([
+    steadyRate(read, window, options),
+    steadyRate(flood, window, { ...options, ratePerS: A_RATE_PER_S }),
+  ]);
+  const aloneM = rateMeasurement(alone.samples, alone.elapsedMs, B_RATE_PER_S, stack);
+  const accepted = [...statuses].filter(([s]) => s < 300).reduce((n, [, count]) => n + count, 0);
+  return {
+    ...rateMeasurement(busy.samples, busy.elapsedMs, B_RATE_PER_S, stack),
+    detail: {
+      alone_p50_ms: aloneM.p50_ms,
+      alone_p99_ms: aloneM.p99_ms,
+      alone_errors: aloneM.errors,
+      a_sent: flooded.samples.length,
+      a_accepted_per_s: round(accepted / (flooded.elapsedMs / 1000)),
+      a_refused_429: statuses.get(429) ?? 0,
+      a_errors: flooded.samples.filter((s) => !s.ok).length,
+    },
+  };
+}
