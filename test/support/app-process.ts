@@ -61,6 +61,12 @@ export class AppProcess {
     });
   }
 
+  /** kill -9: no drain, no close; requests it held go unanswered. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.closed;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     await this.closed;

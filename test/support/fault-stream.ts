@@ -11,6 +11,7 @@ import { TenantSession } from './tenant-session';
 import { waitFor } from './wait-for';
 
 export interface Answer {
+  /** 0: no answer at all (the gateway was killed, or refused the connection). */
   status: number;
   retryAfter: string | null;
   id?: string;
@@ -18,6 +19,8 @@ export interface Answer {
   tenantId: string;
   key: string;
   attempt: number;
+  /** The gateway it was sent to. */
+  via: string;
 }
 
 // A client retries a 503 this many times at most, waiting Retry-After but at most this long.
@@ -29,6 +32,8 @@ export interface Tally {
   201: number;
   503: number;
   500: number;
+  /** Sent to a gateway that never answered (killed): retried on another one. */
+  unanswered: number;
   other: number;
   rows: number;
   /** Answered 201, but no such row. */
@@ -42,24 +47,44 @@ export interface Tally {
   duplicates: number;
 }
 
-async function createUntil(tenant: TenantSession, stop: () => boolean, label: string): Promise<Answer[]> {
+/**
+ * One tenant's stream of creates. With several gateways, each try of a key goes to the next one,
+ * and a try that gets no answer (a gateway killed, or refusing connections) is retried like a 503:
+ * as a client behind a load balancer would see it. With one gateway, a failed request fails the test.
+ */
+async function createUntil(
+  tenant: TenantSession,
+  stop: () => boolean,
+  label: string,
+  gateways: string[] | undefined,
+): Promise<Answer[]> {
   const answers: Answer[] = [];
   for (let i = 0; !stop(); i++) {
     const key = randomUUID();
     for (let attempt = 1; attempt <= MAX_TRIES; attempt++) {
-      const res = await fetch(`${tenant.baseUrl}/projects`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${tenant.token}`,
-          'content-type': 'application/json',
-          'idempotency-key': key,
-        },
-        body: JSON.stringify({ name: `${label}-${i}` }),
-        signal: AbortSignal.timeout(15_000),
-      });
+      const baseUrl = gateways ? gateways[(i + attempt) % gateways.length] : tenant.baseUrl;
+      const answer = { tenantId: tenant.tenantId, key, attempt, via: baseUrl };
+      let res: Response;
+      try {
+        res = await fetch(`${baseUrl}/projects`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${tenant.token}`,
+            'content-type': 'application/json',
+            'idempotency-key': key,
+          },
+          body: JSON.stringify({ name: `${label}-${i}` }),
+          signal: AbortSignal.timeout(15_000),
+        });
+      } catch (error) {
+        if (!gateways) throw error;
+        answers.push({ status: 0, retryAfter: null, ...answer });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
       const body = (await res.json()) as Partial<ProjectView>;
       const retryAfter = res.headers.get('retry-after');
-      answers.push({ status: res.status, retryAfter, id: body.id, tenantId: tenant.tenantId, key, attempt });
+      answers.push({ status: res.status, retryAfter, id: body.id, ...answer });
       // 503, or 409 with Retry-After (an earlier attempt of this key is still being applied): retry.
       if (res.status !== 503 && !inFlight(res.status, retryAfter)) break;
       const waitMs = Math.min(Number(retryAfter ?? 1) * 1000, MAX_WAIT_MS);
@@ -91,9 +116,11 @@ export async function warmUp(baseUrl: string, requests = 8): Promise<void> {
 export async function underFault(
   tenants: TenantSession[],
   fault: () => Promise<void>,
+  /** Several gateways to spread each tenant's creates over (see createUntil). */
+  gateways?: string[],
 ): Promise<{ answers: Answer[]; tally: Tally }> {
   let stopped = false;
-  const streams = tenants.map((tenant, i) => createUntil(tenant, () => stopped, `client-${i}`));
+  const streams = tenants.map((tenant, i) => createUntil(tenant, () => stopped, `client-${i}`, gateways));
   await new Promise((resolve) => setTimeout(resolve, 500));
   try {
     await fault();
@@ -115,7 +142,8 @@ export async function underFault(
     201: count(201),
     503: count(503),
     500: count(500),
-    other: answers.filter((a) => ![201, 503, 500].includes(a.status)).length,
+    unanswered: count(0),
+    other: answers.filter((a) => ![201, 503, 500, 0].includes(a.status)).length,
     rows: rows.length,
     lost: answers.filter((a) => a.status === 201 && !(a.id && rowIds.has(a.id))).length,
     keys: new Set(answers.map((a) => a.key)).size,
@@ -128,7 +156,8 @@ export async function underFault(
 
 /** What every fault test asserts: no 500, every 503 says when to retry, nothing answered 201 lost. */
 export function expectNoHarm({ answers, tally }: { answers: Answer[]; tally: Tally }): void {
-  expect(answers.filter((a) => a.status !== 201 && a.status !== 503 && a.status !== 409)).toEqual([]);
+  // No answer at all happens only with several gateways, one of them killed (createUntil).
+  expect(answers.filter((a) => ![201, 503, 409, 0].includes(a.status))).toEqual([]);
   expect(answers.filter((a) => a.status === 503 && !/^\d+$/.test(a.retryAfter ?? ''))).toEqual([]);
   expect(tally.lost).toBe(0);
   expect(tally.duplicates).toBe(0);
