@@ -8,6 +8,7 @@ import { InFlightError, TenantContextMissingError, TenantForbiddenError } from '
 import { TenantContextService } from '@app/tenancy';
 import { adminPool, closePools, createTenant, projectsOf } from '../support/database';
 import { workerContext } from '../support/stack';
+import { waitFor } from '../support/wait-for';
 
 describe('The worker’s tenant-scoped database access', () => {
   let app: INestApplicationContext;
@@ -40,6 +41,38 @@ describe('The worker’s tenant-scoped database access', () => {
     const created = await as(tenantId, () => tenantTx.run(() => projects.create({ name: 'via-default' })));
     expect(created.tenantId).toBe(tenantId);
     expect((await projectsOf(tenantId)).map((p) => p.name)).toEqual(['via-default']);
+  });
+
+  it("should run at most half the pool of one tenant's transactions at once, and never hold another tenant's", async () => {
+    const [a, b] = await Promise.all([createTenant(), createTenant()]);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let running = 0;
+    let most = 0;
+    const held = () =>
+      as(a, () =>
+        tenantTx.run(async () => {
+          await projects.findPage({ take: 1 });
+          most = Math.max(most, ++running);
+          await gate;
+          running--;
+        }),
+      );
+    // DATABASE_POOL_SIZE 10: a tenant may hold 5 transactions; its 6th and 7th wait for its own.
+    const all = Array.from({ length: 7 }, held);
+    await waitFor(
+      () => Promise.resolve(running === 5 && tenantTx.load(a).waiting === 2),
+      5000,
+      'five running',
+    );
+    expect(tenantTx.load(a)).toEqual({ running: 5, waiting: 2 });
+    // Another tenant goes ahead meanwhile.
+    await as(b, () => tenantTx.run(() => projects.create({ name: 'not held up' })));
+    expect(running).toBe(5);
+    release();
+    await Promise.all(all);
+    expect(most).toBe(5);
+    expect(tenantTx.load(a)).toEqual({ running: 0, waiting: 0 });
   });
 
   it('should refuse to query with no tenant in context, before opening a transaction', async () => {

@@ -10,13 +10,16 @@ type Config = ConfigService<WorkerEnv, true>;
 
 // The worker's environment, read once, handed to each lib as the options that lib owns.
 export function databaseOptionsFrom(config: Config): DatabaseOptions {
+  const poolSize = config.get('DATABASE_POOL_SIZE', { infer: true });
   return {
     url: config.get('DATABASE_URL', { infer: true }),
-    poolSize: config.get('DATABASE_POOL_SIZE', { infer: true }),
+    poolSize,
     applicationName: 'tenantry-worker',
     tenantStatusTtlMs: config.get('TENANT_STATUS_TTL_MS', { infer: true }),
     statementTimeoutMs: config.get('DATABASE_STATEMENT_TIMEOUT_MS', { infer: true }),
     lockTimeoutMs: config.get('DATABASE_LOCK_TIMEOUT_MS', { infer: true }),
+    maxTransactionsPerTenant:
+      config.get('DATABASE_TENANT_MAX_TRANSACTIONS', { infer: true }) ?? Math.ceil(poolSize / 2),
     inboxRetentionMs: config.get('IDEMPOTENCY_TTL_HOURS', { infer: true }) * 3_600_000,
   };
 }

@@ -221,6 +221,9 @@ export const workerEnvSchema = base
     // Bounds on each tenant transaction's statements and lock waits; past them, the worker retries.
     DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(5000),
     DATABASE_LOCK_TIMEOUT_MS: positiveInt.default(1000),
+    // Transactions one tenant may run at once per worker (default: half of DATABASE_POOL_SIZE, rounded
+    // up); its next one waits for one of its own, so that one tenant cannot hold the whole pool.
+    DATABASE_TENANT_MAX_TRANSACTIONS: positiveInt.optional(),
     // How long a message id (and so an Idempotency-Key) is remembered by the worker's inbox.
     IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
     // Messages in flight per worker; near the pool size so messages do not queue for connections.

@@ -12,6 +12,8 @@ export interface DatabaseOptions {
   statementTimeoutMs: number;
   /** Longest it may wait for a lock (lock_timeout). */
   lockTimeoutMs: number;
+  /** Transactions one tenant may run at once; its next one waits for one of its own to end. */
+  maxTransactionsPerTenant: number;
   /** How long the inbox remembers a message id, and so how long an Idempotency-Key replays. */
   inboxRetentionMs: number;
 }
