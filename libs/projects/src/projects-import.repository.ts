@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { sql, TENANT_PRISMA, TenantPrismaClient, TenantSql } from '@app/database';
+import { TenantContextService } from '@app/tenancy';
 import type { ImportItem } from './projects-jobs.contract';
 
 /** Bulk writes of the project jobs, on the tenant's transaction: two statements a batch, not one a row. */
@@ -9,6 +10,7 @@ export class ProjectsImportRepository {
   constructor(
     @Inject(TENANT_PRISMA) private readonly db: TenantPrismaClient,
     private readonly tenantSql: TenantSql,
+    private readonly tenants: TenantContextService,
   ) {}
 
   /**
@@ -22,10 +24,11 @@ export class ProjectsImportRepository {
       name: item.name,
       description: item.description ?? null,
     }));
-    // tenant_id comes from the column default (the transaction's tenant), and RLS checks each row.
+    // tenant_id written explicitly (a distributed planner routes the insert by it); RLS checks each row.
+    const { tenantId } = this.tenants.require();
     const inserted = await this.tenantSql.query<{ id: string }>(sql`
-      INSERT INTO projects (id, name, description)
-      SELECT * FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.name)}::text[],
+      INSERT INTO projects (tenant_id, id, name, description)
+      SELECT ${tenantId}::uuid, * FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.name)}::text[],
         ${rows.map((r) => r.description)}::text[])
       ON CONFLICT DO NOTHING
       RETURNING id`);
@@ -42,8 +45,8 @@ export class ProjectsImportRepository {
     );
     if (tasks.length > 0) {
       await this.tenantSql.query(sql`
-        INSERT INTO tasks (id, project_id, title, done)
-        SELECT * FROM unnest(${tasks.map((t) => t.id)}::uuid[], ${tasks.map((t) => t.projectId)}::uuid[],
+        INSERT INTO tasks (tenant_id, id, project_id, title, done)
+        SELECT ${tenantId}::uuid, * FROM unnest(${tasks.map((t) => t.id)}::uuid[], ${tasks.map((t) => t.projectId)}::uuid[],
           ${tasks.map((t) => t.title)}::text[], ${tasks.map((t) => t.done)}::boolean[])`);
     }
     return {

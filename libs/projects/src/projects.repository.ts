@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isRecordNotFound, isUniqueViolation, TENANT_PRISMA, TenantPrismaClient } from '@app/database';
+import { isUniqueViolation, TENANT_PRISMA, TenantPrismaClient } from '@app/database';
 import type { ProjectModel } from '@app/database';
 import { ConflictError, NotFoundError } from '@app/errors';
 import { keyset, PageRequest } from '@app/pagination';
@@ -38,16 +38,17 @@ export class ProjectsRepository {
   }
 
   async findById(id: string): Promise<ProjectRecord> {
-    const project = await this.db.project.findUnique({ where: { id } });
+    const project = await this.db.project.findFirst({ where: { id } });
     if (!project) throw new NotFoundError('Project');
     return project;
   }
 
   async update(id: string, changes: ProjectChanges): Promise<ProjectRecord> {
     try {
-      return await this.db.project.update({ where: { id }, data: changes });
+      const [project] = await this.db.project.updateManyAndReturn({ where: { id }, data: changes });
+      if (!project) throw new NotFoundError('Project');
+      return project;
     } catch (err) {
-      if (isRecordNotFound(err)) throw new NotFoundError('Project');
       if (isUniqueViolation(err)) throw new ConflictError(DUPLICATE_NAME);
       throw err;
     }

@@ -72,13 +72,13 @@ export class TasksRepository {
    * (or another tenant's) task or project as it always has.
    */
   async assertProjectWritable(id: string): Promise<void> {
-    const project = await this.db.project.findUnique({ where: { id }, select: { status: true } });
+    const project = await this.db.project.findFirst({ where: { id }, select: { status: true } });
     if (project?.status === 'archived') throw new ConflictError(ARCHIVED);
   }
 
   /** An empty list and a project that is not there (or another tenant's) must not look alike. */
   private async assertProjectExists(id: string): Promise<void> {
-    const project = await this.db.project.findUnique({ where: { id }, select: { id: true } });
+    const project = await this.db.project.findFirst({ where: { id }, select: { id: true } });
     if (!project) throw new NotFoundError('Project');
   }
 }

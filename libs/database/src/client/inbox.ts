@@ -42,15 +42,16 @@ export class Inbox {
   async record({ messageId, pattern, requestHash, reply }: InboxEntry): Promise<boolean> {
     // One raw statement on the tenant's own transaction, not a model call: it runs for every write,
     // and the worker is bound by Prisma's CPU per call (bench, medians of 3: full_create 485 req/s
-    // without an inbox, 337 with createMany here, 431 with this). tenant_id comes from the column
-    // default, and RLS checks it. Two deliveries of one id at once are kept apart before this (the
+    // without an inbox, 337 with createMany here, 431 with this). tenant_id is written explicitly (a
+    // distributed planner routes the insert by it), and RLS checks it. Two deliveries of one id at once are kept apart before this (the
     // transaction's exclusive key); one that slipped past would wait here for the first, then find
     // its row.
     // The same refusals as the tenant-scoped client: no tenant, no bound transaction, another's.
     const tx = requireTenantBoundTx(this.txHost, this.cls, this.tenantContext);
+    const { tenantId } = this.tenantContext.require();
     const count = await tx.$executeRaw`
-      INSERT INTO inbox (message_id, pattern, request_hash, reply)
-      VALUES (${messageId}::uuid, ${pattern}, ${requestHash}, ${JSON.stringify(reply ?? null)}::jsonb)
+      INSERT INTO inbox (tenant_id, message_id, pattern, request_hash, reply)
+      VALUES (${tenantId}::uuid, ${messageId}::uuid, ${pattern}, ${requestHash}, ${JSON.stringify(reply ?? null)}::jsonb)
       ON CONFLICT DO NOTHING`;
     if (count === 1 && Math.random() * SWEEP_EVERY < 1) await this.sweep();
     return count === 1;

@@ -3,10 +3,13 @@ import { TenantContextMissingError } from '@app/errors';
 import { TenantContextService } from '@app/tenancy';
 import { PrismaService } from './prisma.service';
 import { PrismaTxHost, requireTenantBoundTx } from './prisma-tx';
+import { withTenantFilter } from './tenant-filter';
 
 /**
  * A client whose every model operation runs inside the current tenant transaction, and which
- * refuses, before reaching the database, when there is none or it belongs to another tenant.
+ * refuses, before reaching the database, when there is none or it belongs to another tenant. On
+ * tenant tables it also names the tenant in the statement itself (withTenantFilter), as a
+ * distributed planner needs to route it: RLS stays the check, this is the routing.
  * The collaborators are captured by the closure: inside $allOperations `this` is not the client.
  */
 export function createTenantPrismaClient(
@@ -26,7 +29,10 @@ export function createTenantPrismaClient(
         const delegate = (tx as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[
           model.charAt(0).toLowerCase() + model.slice(1)
         ];
-        return delegate[operation](args);
+        const { tenantId } = tenantContext.require();
+        return delegate[operation](
+          withTenantFilter(model, operation, args as Record<string, unknown>, tenantId),
+        );
       },
     },
   });
