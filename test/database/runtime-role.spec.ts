@@ -82,9 +82,11 @@ describe('runtime role', () => {
         /tenants\.peek .* does not check app\.current_tenant_id/,
       ],
       [
-        // What the tasks migration does, with the composite key replaced by a single-column one.
+        // What the tasks migration does, with the composite key replaced by a single-column one
+        // (projects' own key leads with tenant_id, so the sabotage first makes id unique alone).
         'a foreign key between tenant tables leaves out tenant_id',
-        `ALTER TABLE tasks DROP CONSTRAINT tasks_tenant_id_project_id_fkey;
+        `ALTER TABLE projects ADD CONSTRAINT projects_id_key UNIQUE (id);
+         ALTER TABLE tasks DROP CONSTRAINT tasks_tenant_id_project_id_fkey;
          ALTER TABLE tasks ADD CONSTRAINT tasks_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id)`,
         /Foreign key tasks_project_id_fkey on tasks does not pair tenant_id with tenant_id/,
       ],
@@ -107,7 +109,8 @@ describe('runtime role', () => {
       ],
       [
         'a table without a tenant column references a tenant table',
-        'CREATE TABLE task_labels (task_id uuid NOT NULL, project_id uuid REFERENCES projects (id))',
+        `ALTER TABLE projects ADD CONSTRAINT projects_id_key UNIQUE (id);
+         CREATE TABLE task_labels (task_id uuid NOT NULL, project_id uuid REFERENCES projects (id))`,
         /Foreign key task_labels_project_id_fkey on task_labels does not pair a tenant column with tenant_id of projects/,
       ],
       [

@@ -80,7 +80,8 @@ describe(createTenantPrismaClient.name, () => {
 
     expect(result).toBe(projects);
     expect(findMany).toHaveBeenCalledTimes(1);
-    expect(findMany).toHaveBeenCalledWith(findManyArgs);
+    // With the tenant named in the statement's own filter (withTenantFilter).
+    expect(findMany).toHaveBeenCalledWith({ ...findManyArgs, where: { name: 'Apollo', tenantId: TENANT_A } });
     expect(query).not.toHaveBeenCalled();
   });
 
