@@ -13,6 +13,11 @@ const common = {
   testEnvironment: 'node',
 };
 
+const integration = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60_000,
@@ -24,10 +29,21 @@ module.exports = {
     },
     {
       ...common,
+      ...integration,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
     },
+    // npm run test:cluster only: it boots a RabbitMQ cluster of its own, too heavy for npm test.
+    ...(process.env.TENANTRY_CLUSTER
+      ? [
+          {
+            ...common,
+            ...integration,
+            displayName: 'cluster',
+            testMatch: ['<rootDir>/test/cluster/*.spec.ts'],
+          },
+        ]
+      : []),
   ],
 };
