@@ -5,7 +5,7 @@ import { Logger, type INestMicroservice } from '@nestjs/common';
 import { developmentKeysWarning, WorkerEnv } from '@app/config';
 import { AppLogger } from '@app/logging';
 import { CommandServer, MessageMetrics } from '@app/message-pipeline';
-import { commandServerOptions, declareWorkerQueues, queueNames } from '@app/messaging';
+import { commandServerOptions, declareWorkerQueues, jobQueueNames, queueNames } from '@app/messaging';
 import { MessageAuthenticator } from '@app/signing';
 import { WorkerHealth } from './worker.health';
 import { WorkerModule } from './worker.module';
@@ -35,14 +35,13 @@ export async function createWorker(): Promise<INestMicroservice> {
           // Before consuming, on every (re)connect: until the dead-letter queue and the retry ladder
           // exist, what is dead-lettered or retried is lost.
           declareQueues: (channel) => declareWorkerQueues(channel, broker),
-          // Background jobs' batches: a queue and a prefetch of their own, so that a large import
-          // never makes interactive commands wait behind it.
-          moreQueues: [
-            {
-              queue: queueNames(broker.queuePrefix).jobs,
-              prefetch: config.get('WORKER_JOB_PREFETCH', { infer: true }),
-            },
-          ],
+          // Background jobs' batches: queues and a prefetch of their own, so that a large import
+          // never makes interactive commands wait behind it; one queue per shard of tenants, each
+          // consumed here, so that tenants' jobs interleave (JobPacing bounds how many run at once).
+          moreQueues: jobQueueNames(broker.queuePrefix, broker.queues.jobShards).map((queue) => ({
+            queue,
+            prefetch: config.get('WORKER_JOB_PREFETCH', { infer: true }),
+          })),
         }),
       };
     },

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { WorkerEnv } from '@app/config';
 import { Metrics } from '@app/metrics';
-import { queueNames, QueueProbe } from '@app/messaging';
+import { jobQueueNames, queueNames, QueueProbe } from '@app/messaging';
 
 /**
  * How many messages wait in each queue, the dead-letter queue's above all, asked of the broker at
@@ -16,8 +16,14 @@ export class QueueMetrics implements OnApplicationShutdown {
 
   constructor(metrics: Metrics, @Inject(ConfigService) config: ConfigService<WorkerEnv, true>) {
     this.probe = new QueueProbe(config.get('AMQP_URL', { infer: true }));
-    const names = queueNames(config.get('QUEUE_PREFIX', { infer: true }));
-    const queues = { commands: names.commands, jobs: names.jobs, dead_letters: names.deadLetter };
+    const prefix = config.get('QUEUE_PREFIX', { infer: true });
+    const names = queueNames(prefix);
+    // The jobs queues' shards count as one: the label is the queue's role.
+    const queues = {
+      commands: [names.commands],
+      jobs: jobQueueNames(prefix, config.get('JOB_QUEUE_SHARDS', { infer: true })),
+      dead_letters: [names.deadLetter],
+    };
     const timeoutMs = config.get('HEALTH_TIMEOUT_MS', { infer: true });
     const probe = this.probe;
     metrics.gauge({
@@ -28,9 +34,15 @@ export class QueueMetrics implements OnApplicationShutdown {
         // A queue the broker cannot tell about has no sample, rather than a stale one.
         this.reset();
         await Promise.all(
-          Object.entries(queues).map(async ([queue, name]) => {
-            const counts = await probe.counts(name, timeoutMs).catch(() => undefined);
-            if (counts) this.set({ queue }, counts.messageCount);
+          Object.entries(queues).map(async ([queue, shards]) => {
+            const counts = await Promise.all(shards.map((name) => probe.counts(name, timeoutMs))).catch(
+              () => undefined,
+            );
+            if (counts)
+              this.set(
+                { queue },
+                counts.reduce((sum, c) => sum + c.messageCount, 0),
+              );
           }),
         );
       },

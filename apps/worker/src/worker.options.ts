@@ -37,6 +37,7 @@ export function messagePipelineOptionsFrom(config: Config): MessagePipelineOptio
     amqpUrl: config.get('AMQP_URL', { infer: true }),
     jobMaxAgeMs: config.get('JOB_MAX_AGE_HOURS', { infer: true }) * 3_600_000,
     jobBatchSize: config.get('JOB_BATCH_SIZE', { infer: true }),
+    jobShards: config.get('JOB_QUEUE_SHARDS', { infer: true }),
     jobPacing: {
       concurrency: config.get('WORKER_JOB_PREFETCH', { infer: true }),
       maxWaitMs: config.get('JOB_YIELD_MAX_WAIT_MS', { infer: true }),

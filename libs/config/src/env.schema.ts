@@ -64,6 +64,8 @@ const base = z.object({
   // How the queues are declared; every side must agree, and a live queue cannot change (README → Messages).
   QUEUE_TYPE: z.enum(['classic', 'quorum']).default('classic'),
   QUEUE_DELIVERY_LIMIT: positiveInt.default(20),
+  // Jobs queues a tenant's batches are spread over by tenant, so that tenants' jobs interleave.
+  JOB_QUEUE_SHARDS: z.coerce.number().int().min(1).max(16).default(4),
   DLQ_MAX_LENGTH: positiveInt.default(100_000),
   DLQ_MAX_BYTES: positiveInt.default(1024 * MiB),
   DLQ_MESSAGE_TTL_HOURS: positiveInt.default(14 * 24),

@@ -12,5 +12,6 @@ export function queueSettingsOf(config: ConfigService<BaseEnv, true>) {
     maxLength: config.get('QUEUE_MAX_LENGTH', { infer: true }),
     maxBytes: config.get('QUEUE_MAX_BYTES', { infer: true }),
     maxMessageBytes: config.get('MESSAGE_MAX_BYTES', { infer: true }),
+    jobShards: config.get('JOB_QUEUE_SHARDS', { infer: true }),
   };
 }

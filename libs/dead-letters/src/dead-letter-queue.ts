@@ -1,6 +1,6 @@
 import { connect } from 'amqplib';
 import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
-import { AMQP_SOCKET_OPTIONS, consumedQueues, queueNames } from '@app/messaging';
+import { AMQP_SOCKET_OPTIONS, queueNames, retryLadderOf } from '@app/messaging';
 import { DeadLetter, readDeadLetter } from './dead-letter';
 import { ReplayReplies } from './replay-replies';
 import type { ReplayPublish } from './replayed-command';
@@ -93,15 +93,14 @@ export class DeadLetterQueue {
   }
 
   /**
-   * Publishes to the queue the message died in (commands or jobs), and resolves once the broker has
-   * it (confirmed and routed). Only to a queue the workers consume under this prefix, whatever the
-   * message names: its headers are not signed. Unknown, as for dead letters older than the header,
-   * means the command queue.
+   * Publishes to the queue the message died in (commands, or the first jobs queue for a batch from
+   * any jobs shard: it always exists, whatever JOB_QUEUE_SHARDS is now), and resolves once the broker
+   * has it (confirmed and routed). Only to a queue the workers consume under this prefix, whatever
+   * the message names: its headers are not signed. Unknown, as for dead letters older than the
+   * header, means the command queue.
    */
   republish({ content, options }: ReplayPublish, sourceQueue: string | undefined): Promise<string> {
-    const consumed = consumedQueues(this.prefix);
-    const queue =
-      sourceQueue !== undefined && consumed.includes(sourceQueue) ? sourceQueue : this.names.commands;
+    const queue = sourceQueue !== undefined ? retryLadderOf(this.prefix, sourceQueue) : this.names.commands;
     return new Promise((resolve, reject) => {
       this.channel.sendToQueue(queue, content, options, (err: unknown) => {
         if (err) reject(new DeadLetterQueueError(`the broker did not confirm the publish to ${queue}`));

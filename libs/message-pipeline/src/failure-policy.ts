@@ -2,11 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { databaseErrorCodes, isDatabaseUnreachable, isTransientDatabaseError } from '@app/database';
 import { DomainError, ErrorCode, TransientError } from '@app/errors';
 import {
-  consumedQueues,
   MessageHeader,
-  queueNames,
   RefusedForNowError,
   RejectedMessageError,
+  retryLadderOf,
   retryQueueName,
   RpcErrorBody,
 } from '@app/messaging';
@@ -56,13 +55,11 @@ export class FailurePolicy {
   }
 
   /**
-   * The queue the message came from, whose ladder it goes back through: its routing key, which is
-   * the queue's name whether the publisher or a retry rung put it there.
+   * The ladder of the queue the message came from: its routing key is that queue's name, whether
+   * the publisher or a retry rung put it there (the jobs queues share one ladder).
    */
   private sourceQueue(delivery: Delivery): string {
-    const { routingKey } = delivery.message.fields;
-    const queues = consumedQueues(this.options.queuePrefix);
-    return queues.includes(routingKey) ? routingKey : queueNames(this.options.queuePrefix).commands;
+    return retryLadderOf(this.options.queuePrefix, delivery.message.fields.routingKey);
   }
 
   settle(pattern: string, delivery: Delivery, err: unknown): RpcErrorBody {

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { connect } from 'amqp-connection-manager';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import { TransientError } from '@app/errors';
-import { AMQP_SOCKET_OPTIONS, MessageHeader, queueNames } from '@app/messaging';
+import { AMQP_SOCKET_OPTIONS, jobQueueFor, MessageHeader } from '@app/messaging';
 import { MessageSigner, signingKey } from '@app/signing';
 import { TenantContextService } from '@app/tenancy';
 import { traceHeaders } from '@app/tracing';
@@ -45,7 +45,8 @@ export class JobQueue implements OnApplicationShutdown {
   async publish(messages: JobMessage[]): Promise<void> {
     const { tenantId, userId, correlationId } = this.tenantContext.require();
     const channel = this.open();
-    const queue = queueNames(this.options.queuePrefix).jobs;
+    // All of a tenant's batches on its own jobs queue: other tenants' jobs are not queued behind them.
+    const queue = jobQueueFor(this.options.queuePrefix, this.options.jobShards, tenantId);
     // The batches are handled in the trace of the command that started the job (its traceparent signed).
     const trace = traceHeaders();
     try {

@@ -22,6 +22,8 @@ export interface MessagePipelineOptions {
   jobMaxAgeMs: number;
   /** Items a job commits per transaction. */
   jobBatchSize: number;
+  /** Jobs queues a tenant's batches are spread over (JOB_QUEUE_SHARDS; see jobQueueFor). */
+  jobShards: number;
   /** How job batches give way to interactive messages (see JobPacing). */
   jobPacing: JobPacingOptions;
 }

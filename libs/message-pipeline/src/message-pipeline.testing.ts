@@ -195,6 +195,7 @@ export function setup(
       amqpUrl: 'amqp://unused',
       jobMaxAgeMs: 3_600_000,
       jobBatchSize: 500,
+      jobShards: 1,
       jobPacing: PACING,
     }),
     new CurrentMessage(cls),

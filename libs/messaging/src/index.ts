@@ -8,7 +8,15 @@ export {
 } from './rejected-message.error';
 export { isRpcErrorBody, toDomainError } from './rpc-error';
 export type { RpcErrorBody } from './rpc-error';
-export { consumedQueues, MAX_RETRY_RUNGS, queueNames, retryQueueName } from './topology/queues';
+export {
+  consumedQueues,
+  jobQueueFor,
+  jobQueueNames,
+  MAX_RETRY_RUNGS,
+  queueNames,
+  retryLadderOf,
+  retryQueueName,
+} from './topology/queues';
 export { AMQP_SOCKET_OPTIONS, commandClientOptions, commandServerOptions } from './topology/rmq-options';
 export { SizeBoundedClientRMQ } from './topology/size-bounded-client';
 export type { SizeBoundedClientOptions } from './topology/size-bounded-client';

@@ -7,7 +7,7 @@ import {
   QueueSettings,
   retryQueueOptions,
 } from './queue-arguments';
-import { consumedQueues, MAX_RETRY_RUNGS, queueNames, retryQueueName } from './queues';
+import { consumedQueues, jobQueueNames, MAX_RETRY_RUNGS, queueNames, retryQueueName } from './queues';
 
 /** Where both sides meet: the broker, the prefix the queue names are built from, and how queues are declared. */
 export interface BrokerOptions {
@@ -28,7 +28,9 @@ export async function declareWorkerQueues(
   const names = queueNames(queuePrefix);
   await declare(channel, names.deadLetter, deadLetterQueueOptions(queues));
   await declare(channel, names.commands, commandQueueOptions(queuePrefix, queues));
-  await declare(channel, names.jobs, jobQueueOptions(queuePrefix, queues));
+  for (const jobs of jobQueueNames(queuePrefix, queues.jobShards)) {
+    await declare(channel, jobs, jobQueueOptions(queuePrefix, queues));
+  }
   for (const queue of consumedQueues(queuePrefix)) {
     for (let rung = 1; rung <= MAX_RETRY_RUNGS; rung++) {
       await declare(channel, retryQueueName(queue, rung), retryQueueOptions(queue, queues));

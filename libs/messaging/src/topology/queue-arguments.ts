@@ -22,6 +22,8 @@ export interface QueueSettings {
    * must agree on, like the others. The gateway refuses to send a larger command.
    */
   maxMessageBytes: number;
+  /** Jobs queues a tenant's batches are spread over by tenant (jobQueueFor): JOB_QUEUE_SHARDS. */
+  jobShards: number;
 }
 
 const MiB = 1024 * 1024;
@@ -35,6 +37,7 @@ export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   maxLength: 100_000,
   maxBytes: 256 * MiB,
   maxMessageBytes: 33 * MiB,
+  jobShards: 4,
 };
 
 // Classic is RabbitMQ's default: left undeclared, so queues declared before the setting existed still match.
