@@ -31,7 +31,7 @@ import { runArticle } from './scenarios/article.scenario';
 import { runCreatesBusy, runCreatesIdle } from './scenarios/creates-during-import.scenario';
 import { runFullCreate, runFullList, runObservability } from './scenarios/full-stack.scenario';
 import { runImport } from './scenarios/import.scenario';
-import { runNoisyNeighbour } from './scenarios/noisy-neighbour.scenario';
+import { runNoisyJobs, runNoisyNeighbour } from './scenarios/noisy-neighbour.scenario';
 import { runRaw, runRawPipelined } from './scenarios/raw.scenario';
 import { runSingleCreate, runSingleGet } from './scenarios/single-request.scenario';
 import { ScenarioContext } from './scenarios/scenario';
@@ -148,6 +148,7 @@ async function main(): Promise<void> {
       { name: 'single_get', run: async () => runSingleGet(ctx, await ensureStack()) },
       { name: 'single_create', run: async (label) => runSingleCreate(ctx, await ensureStack(), label) },
       { name: 'noisy_neighbour', run: async (label) => runNoisyNeighbour(ctx, await ensureStack(), label) },
+      { name: 'noisy_jobs', run: async (label) => runNoisyJobs(ctx, await ensureStack(), label) },
       { name: 'import', run: async (label) => runImport(ctx, await ensureStack(), label, 0) },
       // Projects with 2 tasks each: three rows an item. Left out of --quick, to keep it short.
       ...(options.quick

@@ -130,6 +130,7 @@ the latest run are in \`bench/results.json\`.
 | \`full_list\` | \`GET /projects\` (a page of 20; 25 projects seeded per tenant) the same way. |
 | \`single_get\`, \`single_create\` | One client, one request at a time (\`GET /projects?limit=5\`, \`POST /projects\`) for \`--duration\` s on the otherwise idle stack, over a kept-alive connection: what one user waits for, which saturated scenarios never show. |
 | \`noisy_neighbour\` | Two fresh tenants. B reads \`GET /projects?limit=5\` at a steady 10/s for \`--duration\` s alone, then the same while A sends \`POST /projects\` at 100/s, past its own budget (20/s, burst 20, set in its \`tenants\` row as \`npm run tenant:limits\` does). The row is B's while A floods; \`detail\` has B alone and A's answers (429s, accepted/s). A 429 for B is an error. |
+| \`noisy_jobs\` | Two fresh tenants on different jobs queues. B's 10-item import (POST to the job's \`finishedAt\`), five times alone, then one after another while A imports 10,000 items back to back for \`--duration\` s; only B's imports started while one of A's runs count. Its unit is B's imports a second; p50/p99 are B's. |
 | \`import\` | \`POST /projects/import\` of 10,000 items (a name each, no tasks) as one tenant through the same built stack, then \`GET /jobs/:id\` every 100 ms until the job ends; three such imports one after another. Its rate is **rows/s**: 30,000 ÷ the sum of (POST sent → the job's \`finishedAt\`, set by the worker in the last batch's transaction, same clock). Its p50/p99 are of the three POSTs' own answers (→ 202). One 10,000-item import warms up first: a process's first large import runs 2–3× slower (cold code). The job must end \`succeeded\` with progress 10,000/10,000, 10,000 imported, 0 conflicts, and the tenant must hold exactly those 10,000 projects (counted as admin), or the bench stops with an error and records nothing. A 503 is sent again (the POST with the same \`Idempotency-Key\`) and counted in \`detail.retries\`. |
 | \`import_tasks\` | The same with 2 tasks per item: 30,000 rows an import (the 20,000 tasks checked too), all counted in its rows/s; \`detail.items_per_s\` counts projects. Left out of \`--quick\`. |
 | \`import_creates_idle\` | The interactive load: \`POST /projects\` at a steady 20/s (open loop: one every 50 ms whether or not earlier ones have answered) from a tenant that is not importing, for \`--duration\` s after a warm-up. Latency from send to answer. Every create answered 2xx must be in the database. |
@@ -157,6 +158,7 @@ The load generator shares the machine (and its cores) with PostgreSQL, RabbitMQ 
 ## Targets (issue 13, so far)
 
 - \`noisy_neighbour\`: B's p99 while A floods at ten times B's rate, past its budget, ≤ 2× B's p99 alone; A receives 429s; 0 errors for B
+- \`noisy_jobs\`: B's small import (median) while A imports 10,000 items ≤ 2× alone
 
 ## Targets (issue 9)
 

@@ -23,6 +23,10 @@ function observabilityCost(observed: Runs, key: string) {
   return { median: median(each), each, cpu };
 }
 
+function runsOf(m: Runs): Record<string, number>[] {
+  return m.runs_detail ?? [m.detail ?? {}];
+}
+
 /** noisy_neighbour's detail: B alone and A's answers, medians over the repetitions (counts summed). */
 function noisyDetail(noisy: Runs) {
   const runs = noisy.runs_detail ?? [noisy.detail ?? {}];
@@ -54,6 +58,7 @@ export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Targ
   const singleGet = s('single_get');
   const singleCreate = s('single_create');
   const noisy = s('noisy_neighbour') as Runs | undefined;
+  const noisyJobs = s('noisy_jobs') as Runs | undefined;
   // A scenario that completed nothing fails every target it is part of, rather than dividing by 0.
   const target = (name: string, inputs: unknown[], pass: () => boolean, detail: () => string): Target => {
     if (!inputs.every(Boolean)) return { name, status: 'n/a', detail: 'scenario not run' };
@@ -107,6 +112,21 @@ export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Targ
           `B p99 ${noisy!.p99_ms} vs ${d.alone_p99_ms} ms alone (${round(noisy!.p99_ms / d.alone_p99_ms, 2)}×), ` +
           `p50 ${noisy!.p50_ms} vs ${d.alone_p50_ms} ms; A: ${d.a_refused_429} × 429 of ${d.a_sent} sent, ` +
           `${d.a_accepted_per_s} accepted/s; B errors ${noisy!.errors} + ${d.alone_errors}`
+        );
+      },
+    ),
+    target(
+      "noisy_jobs: B's 10-item import (POST to the job's end) while A imports 10,000 items ≤ 2× alone, medians; 0 errors",
+      [noisyJobs],
+      () =>
+        noisyJobs!.p50_ms <= 2 * median(runsOf(noisyJobs!).map((d) => d.alone_p50_ms)) &&
+        noisyJobs!.errors === 0,
+      () => {
+        const alone = median(runsOf(noisyJobs!).map((d) => d.alone_p50_ms));
+        const busyMax = Math.max(...runsOf(noisyJobs!).map((d) => d.busy_max_ms));
+        return (
+          `B median ${noisyJobs!.p50_ms} vs ${alone} ms alone (${round(noisyJobs!.p50_ms / alone, 2)}×), ` +
+          `slowest during A's imports ${busyMax} ms; ${noisyJobs!.requests} counted`
         );
       },
     ),

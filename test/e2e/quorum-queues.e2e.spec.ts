@@ -31,8 +31,9 @@ describe('Quorum queues', () => {
 
   it('should declare every queue as a quorum queue', () => {
     const types = queueTypes(process.env.QUEUE_PREFIX ?? '');
-    // commands, jobs, the dead-letter queue, and a ladder of 8 for each consumed queue.
-    expect(Object.keys(types)).toHaveLength(19);
+    // commands, the dead-letter queue, the JOB_QUEUE_SHARDS (4) jobs queues, and a ladder of 8 for
+    // commands and one for the jobs queues.
+    expect(Object.keys(types)).toHaveLength(22);
     expect(new Set(Object.values(types))).toEqual(new Set(['quorum']));
   });
 

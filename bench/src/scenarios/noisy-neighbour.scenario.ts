@@ -1,9 +1,12 @@
+import { performance } from 'node:perf_hooks';
 import { hs256Key, signAccessToken } from '@app/auth';
+import { jobQueueFor } from '@app/messaging';
 import { sleep } from '../cleanup';
 import { createTenants } from '../database';
-import { Measurement, round } from '../measurement';
+import { Measurement, percentile, round } from '../measurement';
 import { Stack } from '../processes';
 import { rateMeasurement, steadyRate } from '../steady-rate';
+import { importItems, runImportJob } from './import-client';
 import { ScenarioContext, uniqueName } from './scenario';
 
 // The issue's measurement: B reads a page every 100 ms; A sends ten times as many creates, past
@@ -82,6 +85,93 @@ export async function runNoisyNeighbour(
       a_accepted_per_s: round(accepted / (flooded.elapsedMs / 1000)),
       a_refused_429: statuses.get(429) ?? 0,
       a_errors: flooded.samples.filter((s) => !s.ok).length,
+    },
+  };
+}
+
+const SMALL_IMPORT = 10;
+const LARGE_IMPORT = 10_000;
+const SMALL_ALONE = 5;
+
+/**
+ * The jobs half: tenant B's 10-item import, POST to the job's end, alone (five of them), then one
+ * after another while tenant A imports 10,000 items back to back for `--duration` s; only B's imports
+ * started while one of A's runs count. B is a tenant on another jobs queue than A's (one tenant in
+ * JOB_QUEUE_SHARDS shares A's, and then queues behind it, as with a single queue).
+ */
+export async function runNoisyJobs(ctx: ScenarioContext, stack: Stack, label: string): Promise<Measurement> {
+  const shards = Number(process.env.JOB_QUEUE_SHARDS ?? 4);
+  const shardOf = (tenantId: string) => jobQueueFor(ctx.env.queuePrefix, shards, tenantId);
+  const [a] = await createTenants(ctx.admin, 1);
+  let b = (await createTenants(ctx.admin, 1))[0];
+  while (shards > 1 && shardOf(b) === shardOf(a)) b = (await createTenants(ctx.admin, 1))[0];
+  const key = hs256Key(ctx.env.jwtSecret);
+  const token = (tenantId: string) =>
+    signAccessToken({ tenantId, sub: 'bench-user', email: 'bench@example.com', ttl: '2h' }, key);
+  const [tokenA, tokenB] = [token(a), token(b)];
+  let seq = 0;
+  const small = async () =>
+    (
+      await runImportJob(
+        stack.baseUrl,
+        tokenB,
+        importItems(`${label}-b${seq++}-`, SMALL_IMPORT, 0),
+        ctx.signal,
+      )
+    ).totalMs;
+
+  await small(); // warm-up
+  const alone: number[] = [];
+  for (let i = 0; i < SMALL_ALONE; i++) alone.push(await small());
+
+  let running = false;
+  let largeDone = 0;
+  const deadline = performance.now() + ctx.options.duration * 1000;
+  const flood = (async () => {
+    for (let i = 0; performance.now() < deadline && !ctx.signal.aborted; i++) {
+      running = true;
+      try {
+        await runImportJob(
+          stack.baseUrl,
+          tokenA,
+          importItems(`${label}-a${i}-`, LARGE_IMPORT, 0),
+          ctx.signal,
+        );
+        largeDone++;
+      } finally {
+        running = false;
+      }
+    }
+  })();
+  const busy: number[] = [];
+  let failure: unknown;
+  const smalls = (async () => {
+    while (performance.now() < deadline && !ctx.signal.aborted) {
+      const counted = running;
+      const ms = await small();
+      if (counted) busy.push(ms);
+    }
+  })().catch((err: unknown) => (failure = err));
+  await Promise.all([flood, smalls]);
+  if (failure) throw failure;
+
+  const sorted = (xs: number[]) => Float64Array.from(xs).sort();
+  const [aloneS, busyS] = [sorted(alone), sorted(busy)];
+  return {
+    rps: round(busy.length / ctx.options.duration, 2),
+    p50_ms: round(percentile(busyS, 50), 2),
+    p99_ms: round(percentile(busyS, 99), 2),
+    errors: 0,
+    requests: busy.length,
+    duration_s: ctx.options.duration,
+    unit: 'small imports/s',
+    gateway_peak_rss_mb: stack.gateway.peakRssMb(),
+    worker_peak_rss_mb: stack.worker.peakRssMb(),
+    detail: {
+      alone_p50_ms: round(percentile(aloneS, 50), 2),
+      alone_max_ms: round(aloneS[aloneS.length - 1], 2),
+      busy_max_ms: round(busyS[busyS.length - 1] ?? NaN, 2),
+      large_imports: largeDone,
     },
   };
 }
