@@ -3,7 +3,14 @@
 // and audience, and reject everything else with 401 before anything reaches the broker. The 401
 // says nothing of the configuration, and tokens naming random kids, which anyone can send, must
 // not keep a real key rotation from being picked up.
-import { createHmac, generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  KeyObject,
+  randomUUID,
+} from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { sign, SignOptions } from 'jsonwebtoken';
@@ -25,14 +32,30 @@ interface SigningKey {
   alg: 'RS256' | 'ES256';
 }
 
+// Keys are generated as PEM and imported. A KeyObject straight from generateKeyPairSync shares its
+// data with the generation job. Node 20 deadlocked here once: a garbage collection ran inside a call
+// that held that data's lock (exporting the key as a JWK), and the job's destructor took the same
+// lock (gdb: ~KeyGenJob under GetRsaKeyDetail; the CI run hung).
+function imported(pair: { privateKey: string; publicKey: string }) {
+  return { privateKey: createPrivateKey(pair.privateKey), publicKey: createPublicKey(pair.publicKey) };
+}
+
 function rsaKey(kid: string): SigningKey {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { kid, privateKey, publicKey, alg: 'RS256' };
+  const pair = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { kid, ...imported(pair), alg: 'RS256' };
 }
 
 function ecKey(kid: string): SigningKey {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { kid, privateKey, publicKey, alg: 'ES256' };
+  const pair = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { kid, ...imported(pair), alg: 'ES256' };
 }
 
 /** A tiny identity provider: serves whatever keys are published at the moment, counting requests. */

@@ -4,9 +4,14 @@ import { JwksKeyStore, KeySource } from './jwks-key-store';
 
 const POLICY = { cooldownMs: 10_000, refreshMs: 300_000, maxAgeMs: 3_600_000 };
 
+// As PEM from the start: exporting a KeyObject that the generation job still shares can deadlock
+// Node 20 if a garbage collection runs inside the export (see test/security/jwt-jwks.spec.ts).
 function publicKey(): string {
-  const { publicKey: key } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return key.export({ format: 'pem', type: 'spki' }).toString();
+  return generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  }).publicKey;
 }
 
 /** An identity provider whose published keys a test changes, counting its fetches. */
