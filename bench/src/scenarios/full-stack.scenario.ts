@@ -5,7 +5,7 @@ import { Stack } from '../processes';
 import { rateMeasurement, steadyRate } from '../steady-rate';
 import { ScenarioContext, uniqueName } from './scenario';
 
-interface HttpLoad {
+export interface HttpLoad {
   method: 'GET' | 'POST';
   connections: number;
   durationS: number;
@@ -14,7 +14,7 @@ interface HttpLoad {
 }
 
 /** `counter` is shared by the warm-up and the measured run, so no name is ever sent twice. */
-function cannon(
+export function cannon(
   ctx: ScenarioContext,
   baseUrl: string,
   load: HttpLoad,

@@ -6,6 +6,7 @@ import { createTenants } from '../database';
 import { Measurement, percentile, round } from '../measurement';
 import { Stack } from '../processes';
 import { rateMeasurement, steadyRate } from '../steady-rate';
+import { cannon } from './full-stack.scenario';
 import { importItems, runImportJob } from './import-client';
 import { ScenarioContext, uniqueName } from './scenario';
 
@@ -15,6 +16,7 @@ const B_RATE_PER_S = 10;
 const A_RATE_PER_S = 10 * B_RATE_PER_S;
 const A_BUDGET = { rps: 20, burst: 20 };
 const PAGE = '/projects?limit=5';
+const FLOOD_CONNECTIONS = 32;
 
 async function call(stack: Stack, token: string, path: string, body?: object): Promise<number> {
   const res = await fetch(`${stack.baseUrl}${path}`, {
@@ -75,6 +77,29 @@ export async function runNoisyNeighbour(
   ]);
   const aloneM = rateMeasurement(alone.samples, alone.elapsedMs, B_RATE_PER_S, stack);
   const accepted = [...statuses].filter(([s]) => s < 300).reduce((n, [, count]) => n + count, 0);
+
+  // Beyond the issue's 10×: A as fast as FLOOD_CONNECTIONS connections go (autocannon, in this
+  // process), nearly all of it refused with 429 at the gateway. Reported, not a target.
+  const floodWindow = sleep(ctx.options.duration * 1000, ctx.signal);
+  const [underFlood, fast] = await Promise.all([
+    steadyRate(read, floodWindow, options),
+    cannon(
+      ctx,
+      stack.baseUrl,
+      {
+        method: 'POST',
+        connections: FLOOD_CONNECTIONS,
+        durationS: ctx.options.duration,
+        build: (n) => ({
+          authorization: `Bearer ${tokenA}`,
+          body: JSON.stringify({ name: `${label}-f${n}` }),
+        }),
+      },
+      { seq: 0 },
+    ),
+  ]);
+  const floodM = rateMeasurement(underFlood.samples, underFlood.elapsedMs, B_RATE_PER_S, stack);
+  const refused = fast.statusCodeStats?.['429']?.count ?? 0;
   return {
     ...rateMeasurement(busy.samples, busy.elapsedMs, B_RATE_PER_S, stack),
     detail: {
@@ -85,6 +110,11 @@ export async function runNoisyNeighbour(
       a_accepted_per_s: round(accepted / (flooded.elapsedMs / 1000)),
       a_refused_429: statuses.get(429) ?? 0,
       a_errors: flooded.samples.filter((s) => !s.ok).length,
+      flood_b_p50_ms: floodM.p50_ms,
+      flood_b_p99_ms: floodM.p99_ms,
+      flood_b_errors: floodM.errors,
+      flood_a_per_s: round(fast.requests.total / fast.duration),
+      flood_a_refused_share: round(refused / Math.max(1, fast.requests.total), 3),
     },
   };
 }
