@@ -5,7 +5,7 @@ export { Inbox } from './client/inbox';
 export type { InboxEntry, InboxRecord } from './client/inbox';
 export { TENANT_PRISMA } from './client/tokens';
 export type { TenantPrismaClient } from './client/tenant-prisma.client';
-export { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from './client/prisma-errors';
+export { isForeignKeyViolation, isUniqueViolation } from './client/prisma-errors';
 export {
   databaseErrorCodes,
   isDatabaseUnreachable,

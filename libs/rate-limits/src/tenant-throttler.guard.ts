@@ -17,8 +17,9 @@ import { TenantBudgets } from './tenant-budgets';
 
 /**
  * @nestjs/throttler's guard, keyed by the verified tenant rather than the client's address, with
- * one budget for all of a tenant's routes: its own, or the defaults. Runs after JwtAuthGuard (RateLimitModule is imported
- * after AuthModule): a request with no tenant in context (a public route) is not counted.
+ * one budget for all of a tenant's routes: its own, or the defaults. Runs after JwtAuthGuard
+ * (RateLimitModule is imported after AuthModule): a request with no tenant in context (a public
+ * route) is not counted.
  */
 @Injectable()
 export class TenantThrottlerGuard extends ThrottlerGuard {

@@ -47,8 +47,7 @@ export class Inbox {
     // transaction's exclusive key); one that slipped past would wait here for the first, then find
     // its row.
     // The same refusals as the tenant-scoped client: no tenant, no bound transaction, another's.
-    const tx = requireTenantBoundTx(this.txHost, this.cls, this.tenantContext);
-    const { tenantId } = this.tenantContext.require();
+    const { tx, tenantId } = requireTenantBoundTx(this.txHost, this.cls, this.tenantContext);
     const count = await tx.$executeRaw`
       INSERT INTO inbox (tenant_id, message_id, pattern, request_hash, reply)
       VALUES (${tenantId}::uuid, ${messageId}::uuid, ${pattern}, ${requestHash}, ${JSON.stringify(reply ?? null)}::jsonb)

@@ -16,15 +16,15 @@ export interface TenantBoundTx {
 }
 
 /**
- * The transaction TenantTransaction bound to the tenant in context. Refuses, before anything
- * reaches the database, when there is no tenant, no active bound transaction (or another one is
- * current), or it belongs to another tenant.
+ * The transaction TenantTransaction bound to the tenant in context, with that tenant. Refuses,
+ * before anything reaches the database, when there is no tenant, no active bound transaction (or
+ * another one is current), or it belongs to another tenant.
  */
 export function requireTenantBoundTx(
   txHost: PrismaTxHost,
   cls: ClsService,
   tenantContext: TenantContextService,
-): PrismaTx {
+): TenantBoundTx {
   const { tenantId } = tenantContext.require();
   const bound = cls.get<TenantBoundTx | undefined>(TENANT_BOUND_TX);
   if (!bound || !txHost.isTransactionActive() || txHost.tx !== bound.tx) {
@@ -33,5 +33,5 @@ export function requireTenantBoundTx(
   if (bound.tenantId !== tenantId) {
     throw new TenantContextMissingError('the transaction belongs to another tenant');
   }
-  return bound.tx;
+  return bound;
 }

@@ -25,11 +25,10 @@ export function createTenantPrismaClient(
         if (!model) {
           throw new TenantContextMissingError(`raw query ${operation} is not allowed on the tenant client`);
         }
-        const tx = requireTenantBoundTx(txHost, cls, tenantContext);
+        const { tx, tenantId } = requireTenantBoundTx(txHost, cls, tenantContext);
         const delegate = (tx as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[
           model.charAt(0).toLowerCase() + model.slice(1)
         ];
-        const { tenantId } = tenantContext.require();
         return delegate[operation](
           withTenantFilter(model, operation, args as Record<string, unknown>, tenantId),
         );

@@ -25,7 +25,7 @@ export class TenantSql {
   ) {}
 
   async query<T>(statement: Sql): Promise<T[]> {
-    const tx = requireTenantBoundTx(this.txHost, this.cls, this.tenantContext);
+    const { tx } = requireTenantBoundTx(this.txHost, this.cls, this.tenantContext);
     return await tx.$queryRaw<T[]>(statement);
   }
 }
