@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { DEFAULT_QUEUE_SETTINGS } from '@app/messaging';
 
 // The bench's configuration code: the one place it reads or writes process.env.
 const PG_HOST = process.env.BENCH_PG_HOST ?? '127.0.0.1';
@@ -73,4 +74,9 @@ export function exportAppEnvironment(env: BenchEnv): void {
 /** Copy of this process's environment plus the apps', for the child processes. */
 export function childEnvironment(env: BenchEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, ...appEnvironment(env), ...extra };
+}
+
+/** JOB_QUEUE_SHARDS as the apps will read it (they get this process's environment). */
+export function jobQueueShards(): number {
+  return Number(process.env.JOB_QUEUE_SHARDS ?? DEFAULT_QUEUE_SETTINGS.jobShards);
 }

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { hs256Key, signAccessToken } from '@app/auth';
 import { Cleanup, sleep } from './cleanup';
 import {
   createBenchDatabase,
@@ -34,7 +33,7 @@ import { runImport } from './scenarios/import.scenario';
 import { runNoisyJobs, runNoisyNeighbour } from './scenarios/noisy-neighbour.scenario';
 import { runRaw, runRawPipelined } from './scenarios/raw.scenario';
 import { runSingleCreate, runSingleGet } from './scenarios/single-request.scenario';
-import { ScenarioContext } from './scenarios/scenario';
+import { ScenarioContext, tokenFor } from './scenarios/scenario';
 import { WorkerHarness } from './scenarios/worker-harness';
 import { runRlsOff, runWorker } from './scenarios/worker.scenario';
 import { evaluateTargets } from './targets';
@@ -70,10 +69,7 @@ async function main(): Promise<void> {
     const admin = await createBenchDatabase(env, cleanup);
     cleanup.add('delete queues', () => deleteQueues(env.amqpUrl, env.queuePrefix));
     const tenants = await createTenants(admin, options.tenants);
-    const key = hs256Key(env.jwtSecret);
-    const tokens = tenants.map((tenantId) =>
-      signAccessToken({ tenantId, sub: 'bench-user', email: 'bench@example.com', ttl: '2h' }, key),
-    );
+    const tokens = tenants.map((tenantId) => tokenFor(env, tenantId));
     const ctx: ScenarioContext = {
       env,
       options,

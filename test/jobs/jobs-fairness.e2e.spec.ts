@@ -3,7 +3,7 @@
 // tenant), and the worker takes from all of them; with a single queue, first in first out, the
 // small import's one batch would wait behind every batch of the large one.
 import type { JobView } from '@app/jobs';
-import { jobQueueFor } from '@app/messaging';
+import { DEFAULT_QUEUE_SETTINGS, jobQueueFor } from '@app/messaging';
 import { useStack } from '../support/stack';
 import { TenantSession } from '../support/tenant-session';
 import { waitFor } from '../support/wait-for';
@@ -26,7 +26,7 @@ describe("Tenants' jobs", () => {
   const stack = useStack();
 
   it("should run a tenant's small import while another tenant's large one is still running", async () => {
-    const shards = Number(process.env.JOB_QUEUE_SHARDS ?? 4);
+    const shards = Number(process.env.JOB_QUEUE_SHARDS ?? DEFAULT_QUEUE_SETTINGS.jobShards);
     const shardOf = (t: TenantSession) => jobQueueFor(process.env.QUEUE_PREFIX ?? '', shards, t.tenantId);
     const large = await TenantSession.create(stack.baseUrl);
     // Tenants on different jobs queues (one in four shares a queue with another; then it queues).

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { hs256Key, signAccessToken } from '@app/auth';
 import { jobQueueFor } from '@app/messaging';
 import { sleep } from '../cleanup';
 import { createTenants } from '../database';
@@ -8,7 +7,8 @@ import { Stack } from '../processes';
 import { rateMeasurement, steadyRate } from '../steady-rate';
 import { cannon } from './full-stack.scenario';
 import { importItems, runImportJob } from './import-client';
-import { ScenarioContext, uniqueName } from './scenario';
+import { jobQueueShards } from '../environment';
+import { ScenarioContext, tokenFor, uniqueName } from './scenario';
 
 // The measurement: B reads a page every 100 ms; A sends ten times as many creates, past
 // its own budget, which the operator set with tenant:limits.
@@ -48,10 +48,7 @@ export async function runNoisyNeighbour(
     A_BUDGET.rps,
     A_BUDGET.burst,
   ]);
-  const key = hs256Key(ctx.env.jwtSecret);
-  const token = (tenantId: string) =>
-    signAccessToken({ tenantId, sub: 'bench-user', email: 'bench@example.com', ttl: '2h' }, key);
-  const [tokenA, tokenB] = [token(a), token(b)];
+  const [tokenA, tokenB] = [tokenFor(ctx.env, a), tokenFor(ctx.env, b)];
 
   const read = async () => {
     const status = await call(stack, tokenB, PAGE);
@@ -130,15 +127,12 @@ const SMALL_ALONE = 5;
  * JOB_QUEUE_SHARDS shares A's, and then queues behind it, as with a single queue).
  */
 export async function runNoisyJobs(ctx: ScenarioContext, stack: Stack, label: string): Promise<Measurement> {
-  const shards = Number(process.env.JOB_QUEUE_SHARDS ?? 4);
+  const shards = jobQueueShards();
   const shardOf = (tenantId: string) => jobQueueFor(ctx.env.queuePrefix, shards, tenantId);
   const [a] = await createTenants(ctx.admin, 1);
   let b = (await createTenants(ctx.admin, 1))[0];
   while (shards > 1 && shardOf(b) === shardOf(a)) b = (await createTenants(ctx.admin, 1))[0];
-  const key = hs256Key(ctx.env.jwtSecret);
-  const token = (tenantId: string) =>
-    signAccessToken({ tenantId, sub: 'bench-user', email: 'bench@example.com', ttl: '2h' }, key);
-  const [tokenA, tokenB] = [token(a), token(b)];
+  const [tokenA, tokenB] = [tokenFor(ctx.env, a), tokenFor(ctx.env, b)];
   let seq = 0;
   const small = async () =>
     (
