@@ -165,6 +165,25 @@ export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Targ
       () => `${round(list!.rps / create!.rps, 2)}×`,
     ),
     target(
+      'worker ≥ 60% of raw (issue 12)',
+      [raw, worker],
+      () => worker!.rps >= 0.6 * raw!.rps,
+      () => `${pct(worker!.rps / raw!.rps)} of raw`,
+    ),
+    target(
+      'full_list ≥ 1.5× full_create (issue 12)',
+      [list, create],
+      () => list!.rps >= 1.5 * create!.rps,
+      () => `${round(list!.rps / create!.rps, 2)}×`,
+    ),
+    target(
+      // The apps' peak so far when full_create at 64 connections ends (the imports come later).
+      'peak RSS through full_create at 64 connections, no heap cap: gateway < 150 MB, worker < 200 MB (issue 12)',
+      [create?.gateway_peak_rss_mb !== undefined],
+      () => create!.gateway_peak_rss_mb! < 150 && create!.worker_peak_rss_mb! < 200,
+      () => `gateway ${create!.gateway_peak_rss_mb} MB, worker ${create!.worker_peak_rss_mb} MB`,
+    ),
+    target(
       'import ≥ 5× raw (rows/s of a 10,000-item import vs single-row transactions/s)',
       [raw, imported],
       () => imported!.rps >= 5 * raw!.rps,

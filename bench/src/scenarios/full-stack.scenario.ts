@@ -57,6 +57,9 @@ export function cannon(
 
 async function measureHttp(ctx: ScenarioContext, stack: Stack, load: HttpLoad): Promise<Measurement> {
   const counter = { seq: 0 };
+  // The peak RSS reported is this load's own, not an earlier scenario's (the stack is shared).
+  stack.gateway.resetPeakRss();
+  stack.worker.resetPeakRss();
   if (ctx.warmupS > 0) {
     await cannon(ctx, stack.baseUrl, { ...load, durationS: ctx.warmupS }, counter);
   }
