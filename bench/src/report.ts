@@ -138,8 +138,8 @@ the latest run are in \`bench/results.json\`.
 
 Rates are completed (2xx) requests per second (rows per second for the imports; "offered 20" marks
 a fixed open-loop rate, which measures latency, not capacity); latencies are per request (p50, p99);
-errors are non-2xx answers plus socket errors and timeouts; RSS is each process's peak (VmHWM) since
-it started.
+errors are non-2xx answers plus socket errors and timeouts; RSS is each process's peak (VmHWM): for
+\`full_*\` during that load alone (the peak is reset as it starts), for the others since the last reset.
 The load generator shares the machine (and its cores) with PostgreSQL, RabbitMQ and the apps.
 
 ## Targets (issue 4)
