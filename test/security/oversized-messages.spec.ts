@@ -1,8 +1,8 @@
 // Threat: someone who can publish to the broker, without the signing key, sends a message too large
 // or too deeply nested to parse. Nest's RMQ server would JSON.parse any body before the signature is
-// checked, the worker's heap is capped (`--max-old-space-size=192`), and a message that kills a worker
-// is delivered again to the next one: one message could crash-loop every worker. Real worker
-// processes: the harm is a process dying.
+// checked, a worker's heap may be capped (here `--max-old-space-size=192`, as a small container
+// would), and a message that kills a worker is delivered again to the next one: one message could
+// crash-loop every worker. Real worker processes: the harm is a process dying.
 import { randomUUID } from 'node:crypto';
 import { MessageHeader } from '@app/messaging';
 import { ProjectPattern } from '@app/projects';
@@ -121,7 +121,7 @@ describe('Messages too large or too deep to parse', () => {
     (_case, headers, reason) =>
       workers.withLogs(async () => {
         const tenantId = await createTenant();
-        // As `npm run start:worker` runs it. Parsed, these 15 MB (five million empty objects, within
+        // Under a 192 MB heap cap. Parsed, these 15 MB (five million empty objects, within
         // the default MESSAGE_MAX_BYTES) need some 320 MB of heap: a worker that parses before it
         // checks the signature dies, and the broker hands the message to the next one.
         const worker = await workers.start('flood', { NODE_OPTIONS: '--max-old-space-size=192' });
@@ -142,10 +142,10 @@ describe('Messages too large or too deep to parse', () => {
   );
 
   it(
-    'should refuse a message just over the default maximum under the production heap cap, and keep serving',
+    'should refuse a message just over the default maximum under a 192 MB heap cap, and keep serving',
     workers.withLogs(async () => {
       const tenantId = await createTenant();
-      // As `npm run start:worker` runs it. Parsed, this message would need some 700 MB of heap.
+      // Under a 192 MB heap cap. Parsed, this message would need some 700 MB of heap.
       const worker = await workers.start('default-limit', { NODE_OPTIONS: '--max-old-space-size=192' });
       const marker = randomUUID();
 
