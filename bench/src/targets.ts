@@ -177,7 +177,7 @@ export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Targ
       () => `${round(list!.rps / create!.rps, 2)}×`,
     ),
     target(
-      // The apps' peak so far when full_create at 64 connections ends (the imports come later).
+      // Each app's peak during full_create at 64 connections (measureHttp resets it as the load starts).
       'peak RSS through full_create at 64 connections, no heap cap: gateway < 150 MB, worker < 200 MB (issue 12)',
       [create?.gateway_peak_rss_mb !== undefined],
       () => create!.gateway_peak_rss_mb! < 150 && create!.worker_peak_rss_mb! < 200,
