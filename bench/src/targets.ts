@@ -11,25 +11,26 @@ const pct = (ratio: number) => `${round(ratio * 100)}%`;
 
 type Runs = Measurement & { runs_detail?: Record<string, number>[] };
 
+/** Each repetition's detail (one run: its own). */
+function runsOf(m: Runs): Record<string, number>[] {
+  return m.runs_detail ?? [m.detail ?? {}];
+}
+
 /**
  * What observability costs a create: the apps' CPU per request on the stack with it (`key`) against
  * the quiet stack's, measured side by side in each repetition (runObservability), then the median
  * of the repetitions' ratios, so that one noisy repetition cannot decide it.
  */
 function observabilityCost(observed: Runs, key: string) {
-  const runs = observed.runs_detail ?? [observed.detail ?? {}];
+  const runs = runsOf(observed);
   const each = runs.map((d) => d[key] / d.quiet_app_cpu_ms_per_request - 1);
   const cpu = [median(runs.map((d) => d[key])), median(runs.map((d) => d.quiet_app_cpu_ms_per_request))];
   return { median: median(each), each, cpu };
 }
 
-function runsOf(m: Runs): Record<string, number>[] {
-  return m.runs_detail ?? [m.detail ?? {}];
-}
-
 /** noisy_neighbour's detail: B alone and A's answers, medians over the repetitions (counts summed). */
 function noisyDetail(noisy: Runs) {
-  const runs = noisy.runs_detail ?? [noisy.detail ?? {}];
+  const runs = runsOf(noisy);
   const med = (key: string) => median(runs.map((d) => d[key]));
   const sum = (key: string) => runs.reduce((n, d) => n + d[key], 0);
   return {
@@ -88,7 +89,7 @@ export function evaluateTargets(scenarios: Record<string, ScenarioResult>): Targ
           const { median: m, each, cpu } = observabilityCost(observed!, key);
           return `${pct(m)} (each repetition: ${each.map(pct).join(', ')}; medians ${round(cpu[0], 3)} vs ${round(cpu[1], 3)} ms a create)`;
         };
-        const runs = (observed as Runs).runs_detail ?? [observed!.detail ?? {}];
+        const runs = runsOf(observed!);
         const other = (key: string) => median(runs.map((d) => d[key]));
         return (
           `logs and metrics: ${cost('untraced_app_cpu_ms_per_request')}; with tracing as well: ` +
