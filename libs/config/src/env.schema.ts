@@ -37,6 +37,9 @@ const queuePrefix = z
 // Tenants that get a label value of their own in per-tenant counters; every other tenant is `other`.
 // Bounded, and UUIDs only: each one is a set of series Prometheus keeps.
 const MAX_TENANT_LABELS = 50;
+/** The largest burst a tenant's budget may have (RATE_LIMIT_BURST, and npm run tenant:limits). */
+export const MAX_RATE_LIMIT_BURST = 10_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const tenantLabels = z
   .string()
@@ -165,7 +168,7 @@ export const gatewayEnvSchema = base
     // past it). Per gateway process: with n replicas behind a balancer, a tenant gets up to n times
     // this (docs/scale-out.md). RATE_LIMIT_RPS=0 turns limiting off.
     RATE_LIMIT_RPS: z.coerce.number().min(0).default(200),
-    RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(10_000).default(400),
+    RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(MAX_RATE_LIMIT_BURST).default(400),
     // How long a tenant's own budget (npm run tenant:limits), once a worker told it, is kept.
     RATE_LIMIT_CACHE_MS: z.coerce.number().int().min(1000).default(30_000),
     // POST /projects/import: room for 10,000 items with a full description and a few tasks each.

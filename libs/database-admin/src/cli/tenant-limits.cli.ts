@@ -3,7 +3,7 @@
 // keep what they learnt of a tenant's budget for RATE_LIMIT_CACHE_MS, so the change bites within it.
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { adminEnvSchema, parseEnv } from '@app/config';
+import { adminEnvSchema, MAX_RATE_LIMIT_BURST, parseEnv } from '@app/config';
 import { isUuid } from '@app/tenancy';
 
 const USAGE = 'usage: npm run tenant:limits -- --tenant <uuid> (--rps <n> --burst <n> | --default)';
@@ -16,9 +16,9 @@ function budget(values: {
   if (values.default && values.rps === undefined && values.burst === undefined) return [null, null];
   const rps = Number(values.rps);
   const burst = Number(values.burst);
-  if (values.default || !(rps > 0) || !Number.isInteger(burst) || burst < 1 || burst > 10_000) {
+  if (values.default || !(rps > 0) || !Number.isInteger(burst) || burst < 1 || burst > MAX_RATE_LIMIT_BURST) {
     throw new Error(
-      `${USAGE}\n  --rps: requests a second on average (> 0); --burst: at most at once (1-10000)`,
+      `${USAGE}\n  --rps: requests a second on average (> 0); --burst: at most at once (1-${MAX_RATE_LIMIT_BURST})`,
     );
   }
   return [rps, burst];
