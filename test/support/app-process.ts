@@ -45,6 +45,30 @@ export class AppProcess {
     return app;
   }
 
+  /** Starts the app and waits, at most `withinMs`, for it to end by itself: for boots that must fail. */
+  static async runToExit(
+    name: AppName,
+    env: Record<string, string>,
+    withinMs = BOOT_MS,
+  ): Promise<{ code: number | null; output: string }> {
+    assertBuilt();
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const app = new AppProcess(name, child);
+    const timer = setTimeout(() => child.kill('SIGKILL'), withinMs);
+    try {
+      await app.closed;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (child.signalCode !== null)
+      throw new Error(`${name} still running after ${withinMs} ms\n${app.output}`);
+    return { code: child.exitCode, output: app.output };
+  }
+
   /** Every complete line written so far. */
   get lines(): string[] {
     return this.output.split('\n').slice(0, -1);

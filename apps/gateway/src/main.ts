@@ -18,5 +18,9 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((err: unknown) => {
   Logger.error(err instanceof Error ? err.message : String(err), 'Bootstrap');
+  // Nest holds log lines in a buffer until the app is up (bufferLogs); a boot that failed can leave
+  // them there, this line included, and exit would drop them: the worker without a database role
+  // used to end with code 1 and not a word.
+  Logger.flush();
   process.exit(1);
 });
