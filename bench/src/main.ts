@@ -236,7 +236,7 @@ async function main(): Promise<void> {
 }
 
 async function writeProfiles(stack: Stack): Promise<void> {
-  for (const app of [stack.gateway, stack.worker]) {
+  for (const app of [stack.gateway, stack.worker, ...(stack.jobsWorker ? [stack.jobsWorker] : [])]) {
     app.signal('SIGUSR2');
     const file = join(PROFILE_DIR, `${app.name}.cpuprofile`);
     for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(100);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cleanup, sleep } from './cleanup';
 import { BenchEnv, childEnvironment, REPO_ROOT } from './environment';
+import { queueNames } from '@app/messaging';
 import { consumerCount } from './queues';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -170,7 +171,10 @@ export function freePort(): Promise<number> {
 export interface Stack {
   baseUrl: string;
   gateway: AppProcess;
+  /** The worker of commands (or of everything, under BENCH_ONE_WORKER=1). */
   worker: AppProcess;
+  /** The worker of jobs' batches, at a lower priority; none under BENCH_ONE_WORKER=1. */
+  jobsWorker?: AppProcess;
 }
 
 /**
@@ -193,15 +197,35 @@ export async function startStack(
     ...extraEnv,
     ...(profileDir ? { BENCH_CPU_PROFILE_DIR: profileDir } : {}),
   };
+  const oneWorker = process.env.BENCH_ONE_WORKER === '1';
   const worker = AppProcess.spawn(
     'worker',
     'dist/apps/worker/src/main.js',
-    childEnvironment(env, { ...profile, WORKER_HTTP_PORT: '0' }),
+    childEnvironment(env, {
+      ...profile,
+      WORKER_HTTP_PORT: '0',
+      WORKER_QUEUES: oneWorker ? 'all' : 'commands',
+    }),
     [...APP_NODE_ARGS, ...nodeArgs],
     cleanup,
   );
   await worker.waitUntil(
     async () => (await consumerCount(env.amqpUrl, env.queuePrefix)) > 0,
+    cleanup.abort.signal,
+  );
+  // As `npm start` runs them: jobs' batches in a worker of their own, which lowers its priority.
+  // BENCH_ONE_WORKER=1 runs one worker for everything instead, to compare.
+  const jobsWorker = oneWorker
+    ? undefined
+    : AppProcess.spawn(
+        'jobs-worker',
+        'dist/apps/worker/src/main.js',
+        childEnvironment(env, { ...profile, WORKER_HTTP_PORT: '0', WORKER_QUEUES: 'jobs' }),
+        [...APP_NODE_ARGS, ...nodeArgs],
+        cleanup,
+      );
+  await jobsWorker?.waitUntil(
+    async () => (await consumerCount(env.amqpUrl, env.queuePrefix, queueNames(env.queuePrefix).jobs)) > 0,
     cleanup.abort.signal,
   );
   // Picked once the worker listens: its own listener takes any free port, which could be this one.
@@ -218,5 +242,5 @@ export async function startStack(
     async () => (await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(1000) })).ok,
     cleanup.abort.signal,
   );
-  return { baseUrl, gateway, worker };
+  return { baseUrl, gateway, worker, jobsWorker };
 }

@@ -9,7 +9,7 @@ import { assertBuilt } from './worker-process';
 
 const ROOT = join(__dirname, '..', '..');
 const BOOT_MS = 30_000;
-const READY = { gateway: 'Gateway listening on port', worker: 'Worker is consuming commands' } as const;
+const READY = { gateway: 'Gateway listening on port', worker: 'Worker is consuming' } as const;
 
 export type AppName = keyof typeof READY;
 

@@ -1,7 +1,9 @@
 // Reading Prometheus's text format in tests: a sample's value by metric name and labels.
 
 /** Every sample line of a scrape as name, labels and value. */
-export function samples(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
+export function samples(
+  text: string,
+): Array<{ name: string; labels: Record<string, string>; value: number }> {
   const found = [];
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
@@ -47,7 +49,21 @@ export function declaredNames(text: string): Set<string> {
   return names;
 }
 
-const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool', 'and', 'or', 'unless', 'inf', 'nan']);
+const PROMQL_WORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'offset',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'inf',
+  'nan',
+]);
 
 /** The metric names a PromQL expression reads: identifiers that are neither functions, keywords nor labels. */
 export function metricNamesIn(expr: string): string[] {

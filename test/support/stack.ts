@@ -85,7 +85,9 @@ export async function workerHttpUrl(worker: INestApplicationContext): Promise<st
 }
 
 /** A worker's readiness, asked directly (for a worker context, which has no transport). */
-export async function workerReadiness(worker: INestApplicationContext): Promise<{ status: number; body: unknown }> {
+export async function workerReadiness(
+  worker: INestApplicationContext,
+): Promise<{ status: number; body: unknown }> {
   const { WorkerHealth } = await import('../../apps/worker/src/worker.health.js');
   return worker.get(WorkerHealth).ready();
 }

@@ -9,7 +9,7 @@ import { waitFor } from './wait-for';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
-const READY = 'Worker is consuming commands';
+const READY = 'Worker is consuming';
 const BOOT_MS = 30_000;
 // Enough of the log to explain a failure without keeping every retry warning of a long run.
 const LOG_LINES = 300;

@@ -38,10 +38,14 @@ export async function createWorker(): Promise<INestMicroservice> {
           // Background jobs' batches: queues and a prefetch of their own, so that a large import
           // never makes interactive commands wait behind it; one queue per shard of tenants, each
           // consumed here, so that tenants' jobs interleave (JobPacing bounds how many run at once).
-          moreQueues: jobQueueNames(broker.queuePrefix, broker.queues.jobShards).map((queue) => ({
-            queue,
-            prefetch: config.get('WORKER_JOB_PREFETCH', { infer: true }),
-          })),
+          moreQueues:
+            config.get('WORKER_QUEUES', { infer: true }) === 'commands'
+              ? []
+              : jobQueueNames(broker.queuePrefix, broker.queues.jobShards).map((queue) => ({
+                  queue,
+                  prefetch: config.get('WORKER_JOB_PREFETCH', { infer: true }),
+                })),
+          consumeCommands: config.get('WORKER_QUEUES', { infer: true }) !== 'jobs',
         }),
       };
     },

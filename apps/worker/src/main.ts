@@ -2,7 +2,13 @@
 import { tracingFailure } from './tracing';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { WorkerEnv } from '@app/config';
 import { createWorker } from './create-worker';
+import { lowerPriority } from './lower-priority';
+import { workerNiceFrom } from './worker.options';
+
+const CONSUMING = { all: 'commands and jobs', commands: 'commands', jobs: 'jobs' } as const;
 
 async function bootstrap(): Promise<void> {
   if (tracingFailure) throw tracingFailure;
@@ -12,8 +18,11 @@ async function bootstrap(): Promise<void> {
   // exits 0, or 1 if closing failed; by default it would re-raise the signal, and a clean shutdown
   // would look the same as dying of it.
   worker.enableShutdownHooks([], { useProcessExit: true });
+  const config = worker.get<ConfigService<WorkerEnv, true>>(ConfigService);
+  // Here too: a priority belongs to the process. A jobs worker yields the cores to the request path.
+  lowerPriority(workerNiceFrom(config));
   await worker.listen();
-  Logger.log('Worker is consuming commands', 'Bootstrap');
+  Logger.log(`Worker is consuming ${CONSUMING[config.get('WORKER_QUEUES', { infer: true })]}`, 'Bootstrap');
 }
 
 bootstrap().catch((err: unknown) => {

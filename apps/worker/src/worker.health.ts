@@ -63,7 +63,9 @@ export class WorkerHealth {
 
   private checkBroker() {
     const indicator = this.indicators.check('broker');
-    return this.transport?.readiness.broker ? indicator.up() : indicator.down({ message: 'not connected to RabbitMQ' });
+    return this.transport?.readiness.broker
+      ? indicator.up()
+      : indicator.down({ message: 'not connected to RabbitMQ' });
   }
 
   private checkConsuming() {

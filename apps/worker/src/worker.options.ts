@@ -8,6 +8,10 @@ import type { BrokerOptions } from '@app/messaging';
 
 type Config = ConfigService<WorkerEnv, true>;
 
+// Measured on two cores with an import running: creates' p99 fell by a third at 10; at 19 imports
+// slowed further for no better p99 (docs/benchmarks.md, "A worker for jobs").
+const JOBS_WORKER_NICE = 10;
+
 // The worker's environment, read once, handed to each lib as the options that lib owns.
 export function databaseOptionsFrom(config: Config): DatabaseOptions {
   const poolSize = config.get('DATABASE_POOL_SIZE', { infer: true });
@@ -66,4 +70,11 @@ export function loggingOptionsFrom(config: Config): LoggingOptions {
     level: config.get('LOG_LEVEL', { infer: true }),
     pretty: !isDeployed({ NODE_ENV: config.get('NODE_ENV', { infer: true }) }),
   };
+}
+
+/** The nice value a worker takes at boot: a jobs-only worker yields the CPU to the request path. */
+export function workerNiceFrom(config: Config): number {
+  const nice = config.get('WORKER_NICE', { infer: true });
+  if (nice !== undefined) return nice;
+  return config.get('WORKER_QUEUES', { infer: true }) === 'jobs' ? JOBS_WORKER_NICE : 0;
 }

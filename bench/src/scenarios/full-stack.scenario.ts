@@ -83,11 +83,12 @@ async function measureHttp(ctx: ScenarioContext, stack: Stack, load: HttpLoad): 
   };
 }
 
-/** CPU the gateway and the worker have used so far, together; undefined off Linux. */
+/** CPU the apps (gateway and workers) have used so far, together; undefined off Linux. */
 function appsCpuMs(stack: Stack): number | undefined {
-  const gateway = stack.gateway.cpuMs();
-  const worker = stack.worker.cpuMs();
-  return gateway === undefined || worker === undefined ? undefined : gateway + worker;
+  const used = [stack.gateway, stack.worker, ...(stack.jobsWorker ? [stack.jobsWorker] : [])].map((app) =>
+    app.cpuMs(),
+  );
+  return used.some((ms) => ms === undefined) ? undefined : used.reduce((sum, ms) => sum! + ms!, 0);
 }
 
 /** Starts measuring the apps' CPU; the function returned says how much they have used since. */

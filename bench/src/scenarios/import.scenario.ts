@@ -62,6 +62,7 @@ export async function runImport(
     detail: {
       imports: runs.length,
       tasks_per_item: tasksPerItem,
+      ...(stack.jobsWorker && { jobs_worker_peak_rss_mb: stack.jobsWorker.peakRssMb() ?? 0 }),
       items_per_s: round((runs.length * IMPORT_ITEMS) / seconds),
       retries: runs.reduce((sum, run) => sum + run.retries, 0),
     },

@@ -21,6 +21,8 @@ export interface CommandServerOptions {
   declareQueues: (channel: Channel) => Promise<void>;
   /** Queues consumed besides Nest's own, each on its own channel with its own prefetch. */
   moreQueues?: Array<{ queue: string; prefetch: number }>;
+  /** False for a worker that runs jobs only: Nest's own queue (the commands) is left to others. */
+  consumeCommands?: boolean;
   /** Larger deliveries are dead-lettered unread, before Nest parses them. */
   maxMessageBytes: number;
   /** Checks each delivery's signature over its raw bytes: one the gateway did not sign is dead-lettered unread. */
@@ -96,7 +98,9 @@ export class CommandServer extends ServerRMQ {
       lost: (why: string) => this.lost(why),
     };
     const queues = [
-      { queue: this.queue, prefetch: options.prefetchCount ?? 0 },
+      ...(settings.consumeCommands === false
+        ? []
+        : [{ queue: this.queue, prefetch: options.prefetchCount ?? 0 }]),
       ...(settings.moreQueues ?? []),
     ];
     this.consumers = queues.map(
@@ -107,7 +111,8 @@ export class CommandServer extends ServerRMQ {
 
   /** Replaces Nest's, for its own channel; the other queues get channels of their own. */
   override async setupChannel(channel: Channel, callback: () => void): Promise<void> {
-    const [own, ...others] = this.consumers;
+    const own = this.settings.consumeCommands === false ? undefined : this.consumers[0];
+    const others = own ? this.consumers.slice(1) : this.consumers;
     if (this.extraChannels.length === 0) {
       // A setup that fails (its channel closed under it, say) is emitted as 'error' by the wrapper,
       // which without a listener would end the worker; the wrapper sets up again on reconnect.
@@ -121,7 +126,8 @@ export class CommandServer extends ServerRMQ {
         this.extraChannels.push(wrapper);
       }
     }
-    await own.attach(channel);
+    // Without a consumer of its own, the channel still carries replies, and declares the queues.
+    await (own ? own.attach(channel) : this.settings.declareQueues(channel));
     callback();
   }
 

@@ -1,0 +1,77 @@
+// Jobs' batches in a worker of their own (WORKER_QUEUES=jobs), as `npm start` and the compose file
+// run them: the worker of commands never takes a batch, the jobs worker never takes a command, its
+// every thread runs at nice 10, and an import accepted while no jobs worker runs waits, queued,
+// until one starts.
+import { readdirSync } from 'node:fs';
+import { getPriority } from 'node:os';
+import type { JobView } from '@app/jobs';
+import { jobQueueNames, queueNames } from '@app/messaging';
+import { Broker } from '../support/broker';
+import { projectsOf } from '../support/database';
+import { useStack } from '../support/stack';
+import { TenantSession } from '../support/tenant-session';
+import { waitFor } from '../support/wait-for';
+import { useWorkerProcesses, WorkerProcess } from '../support/worker-process';
+
+const ITEMS = 1_000;
+const ENV = { JOB_BATCH_SIZE: '100' };
+
+/** The nice value of each of the process's threads (Linux keeps one per thread). */
+function threadPriorities(worker: WorkerProcess): number[] {
+  const tids = readdirSync(`/proc/${worker.pid}/task`).map(Number);
+  return tids.map((tid) => getPriority(tid));
+}
+
+describe('A worker for jobs beside a worker for commands', () => {
+  const workers = useWorkerProcesses();
+  const stack = useStack({ worker: false });
+  const broker = new Broker();
+
+  beforeAll(() => broker.connect());
+  afterAll(() => broker.close());
+
+  // Read when called: useStack gives this file its own queue prefix before the tests run.
+  const consumers = async (prefix = process.env.QUEUE_PREFIX ?? '') => ({
+    commands: await broker.consumerCount(queueNames(prefix).commands),
+    jobs: await Promise.all(jobQueueNames(prefix, 4).map((queue) => broker.consumerCount(queue))),
+  });
+
+  it(
+    'should import through the jobs worker only, at a lower priority, and start late imports once it runs',
+    workers.withLogs(async () => {
+      const commands = await workers.start('commands', { ...ENV, WORKER_QUEUES: 'commands' });
+      expect(await consumers()).toEqual({ commands: 1, jobs: [0, 0, 0, 0] });
+      expect(threadPriorities(commands).every((nice) => nice === 0)).toBe(true);
+
+      // No jobs worker yet: the import is accepted (the job row and its batches are durable) and waits.
+      const tenant = await TenantSession.create(stack.baseUrl);
+      const items = Array.from({ length: ITEMS }, (_, i) => ({ name: `item-${i}` }));
+      const res = await tenant.request<{ jobId: string }>('POST', '/projects/import', { items });
+      expect(res.status).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect((await tenant.request<JobView>('GET', `/jobs/${res.body.jobId}`)).body.status).toBe('queued');
+      expect(await projectsOf(tenant.tenantId)).toHaveLength(0);
+
+      const jobs = await workers.start('jobs', { ...ENV, WORKER_QUEUES: 'jobs' });
+      expect(await consumers()).toEqual({ commands: 1, jobs: [1, 1, 1, 1] });
+      expect(threadPriorities(jobs).every((nice) => nice === 10)).toBe(true);
+
+      const job = await waitFor(
+        async () => {
+          const { body } = await tenant.request<JobView>('GET', `/jobs/${res.body.jobId}`);
+          return body.status !== 'queued' && body.status !== 'running' && body;
+        },
+        60_000,
+        'the import to finish',
+      );
+      expect(job).toMatchObject({ status: 'succeeded', progress: { done: ITEMS, total: ITEMS } });
+      expect(await projectsOf(tenant.tenantId)).toHaveLength(ITEMS);
+      // Each worker handled only its own kind: batches in the jobs worker, the rest in the other.
+      expect(commands.timesLogged('projects.import-batch.v1')).toBe(0);
+      expect(jobs.timesLogged('projects.import-batch.v1')).toBeGreaterThan(0);
+      expect(jobs.timesLogged('"pattern":"projects.create.v1"')).toBe(0);
+      expect(jobs.timesLogged('jobs.get.v1')).toBe(0);
+    }),
+    120_000,
+  );
+});
