@@ -351,6 +351,7 @@ describe(parseEnv.name, () => {
         DATABASE_LOCK_TIMEOUT_MS: 1000,
         IDEMPOTENCY_TTL_HOURS: 24,
         WORKER_PREFETCH: 10,
+        WORKER_QUEUES: 'all',
         WORKER_JOB_PREFETCH: 2,
         JOB_YIELD_MAX_WAIT_MS: 100,
         JOB_BATCH_SIZE: 500,
