@@ -185,6 +185,11 @@ export interface Stack {
  */
 const APP_NODE_ARGS = ['--heap-growing-percent=50'];
 
+/** BENCH_GATEWAY_NODE_ARGS: flags for the gateway alone, on top of BENCH_APP_NODE_ARGS. */
+function gatewayArgs(): string[] {
+  return (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
 /** Starts the worker, then the gateway, from dist/, and waits until each is ready. */
 export async function startStack(
   env: BenchEnv,
@@ -234,7 +239,7 @@ export async function startStack(
     'gateway',
     'dist/apps/gateway/src/main.js',
     childEnvironment(env, { ...profile, PORT: String(port), HOST: '127.0.0.1' }),
-    [...APP_NODE_ARGS, ...nodeArgs],
+    [...APP_NODE_ARGS, ...gatewayArgs(), ...nodeArgs],
     cleanup,
   );
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -13,7 +13,7 @@ import { ClsService } from 'nestjs-cls';
 import { Pool } from 'pg';
 import { TenantTransaction } from '@app/database';
 import { InFlightError } from '@app/errors';
-import { ProjectsRepository } from '@app/projects';
+import { projectsWorkerSide } from '@app/projects';
 import { TenantContextService } from '@app/tenancy';
 import { freePort } from '../support/app-process';
 import { adminPool, closePools, createTenant, projectsOf } from '../support/database';
@@ -122,7 +122,7 @@ describe('The worker through PgBouncer in transaction mode', () => {
 
   it("should keep each tenant's rows its own while two server connections serve both tenants", async () => {
     const [a, b] = await Promise.all([createTenant(), createTenant()]);
-    const projects = app.get(ProjectsRepository);
+    const projects = app.get((await projectsWorkerSide()).ProjectsRepository);
     const tx = app.get(TenantTransaction);
     await Promise.all(
       Array.from({ length: 40 }, (_, i) => {
@@ -151,7 +151,7 @@ describe('The worker through PgBouncer in transaction mode', () => {
 
   it('should leave no tenant on a shared server connection once the transaction has ended', async () => {
     const tenant = await createTenant();
-    const projects = app.get(ProjectsRepository);
+    const projects = app.get((await projectsWorkerSide()).ProjectsRepository);
     const tx = app.get(TenantTransaction);
     for (let i = 0; i < 10; i++) {
       await as(tenant, () => tx.run(() => projects.create({ name: `leak-${i}` })));
@@ -167,7 +167,7 @@ describe('The worker through PgBouncer in transaction mode', () => {
   it("should hold a transaction's advisory lock for that transaction only", async () => {
     const tenant = await createTenant();
     const tx = app.get(TenantTransaction);
-    const projects = app.get(ProjectsRepository);
+    const projects = app.get((await projectsWorkerSide()).ProjectsRepository);
     const key = 'b1a1e3f0-0000-4000-8000-000000000001';
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

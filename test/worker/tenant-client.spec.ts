@@ -3,7 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { ClsService } from 'nestjs-cls';
 import { TenantTransaction } from '@app/database';
-import { ProjectsRepository } from '@app/projects';
+import { projectsWorkerSide } from '@app/projects';
 import { InFlightError, TenantContextMissingError, TenantForbiddenError } from '@app/errors';
 import { TenantContextService } from '@app/tenancy';
 import { adminPool, closePools, createTenant, projectsOf } from '../support/database';
@@ -12,14 +12,14 @@ import { waitFor } from '../support/wait-for';
 
 describe('The worker’s tenant-scoped database access', () => {
   let app: INestApplicationContext;
-  let projects: ProjectsRepository;
+  let projects: InstanceType<Awaited<ReturnType<typeof projectsWorkerSide>>['ProjectsRepository']>;
   let tenantTx: TenantTransaction;
   let tenantContext: TenantContextService;
   let cls: ClsService;
 
   beforeAll(async () => {
     app = await workerContext();
-    projects = app.get(ProjectsRepository);
+    projects = app.get((await projectsWorkerSide()).ProjectsRepository);
     tenantTx = app.get(TenantTransaction);
     tenantContext = app.get(TenantContextService);
     cls = app.get(ClsService);
@@ -176,7 +176,7 @@ describe('A tenant transaction whose set_config fails', () => {
     const cls = app.get((await import('nestjs-cls')).ClsService);
     const tenantContext = app.get((await import('@app/tenancy')).TenantContextService);
     const tenantTx = app.get((await import('@app/database')).TenantTransaction);
-    const projects = app.get((await import('@app/projects')).ProjectsRepository);
+    const projects = app.get((await projectsWorkerSide()).ProjectsRepository);
     const attempt = cls.run(() => {
       tenantContext.set({ tenantId, userId: 'u', correlationId: 'c' });
       return tenantTx.run(() => projects.create({ name: 'unset' }));

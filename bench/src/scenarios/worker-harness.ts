@@ -2,7 +2,9 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClsService } from 'nestjs-cls';
 import { TenantTransaction } from '@app/database';
-import { ProjectsService } from '@app/projects';
+import { projectsWorkerSide } from '@app/projects';
+
+type ProjectsService = InstanceType<Awaited<ReturnType<typeof projectsWorkerSide>>['ProjectsService']>;
 import { TenantContextService } from '@app/tenancy';
 
 /**
@@ -30,7 +32,7 @@ export class WorkerHarness {
       app.get(ClsService),
       app.get(TenantContextService),
       app.get(TenantTransaction),
-      app.get(ProjectsService),
+      app.get((await projectsWorkerSide()).ProjectsService),
     );
   }
 

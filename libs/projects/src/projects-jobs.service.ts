@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { JobAccepted, JobsService } from '@app/jobs';
+import { Inject, Injectable } from '@nestjs/common';
+import { JOBS, JobAccepted, type JobsService } from '@app/jobs';
 import { ProjectsRepository } from './projects.repository';
 import { ProjectsImportRepository } from './projects-import.repository';
 import {
@@ -19,7 +19,7 @@ const NOTHING = { imported: 0, skipped: [] as string[] };
 @Injectable()
 export class ProjectsJobsService {
   constructor(
-    private readonly jobs: JobsService,
+    @Inject(JOBS) private readonly jobs: JobsService,
     private readonly projects: ProjectsRepository,
     private readonly bulk: ProjectsImportRepository,
   ) {}

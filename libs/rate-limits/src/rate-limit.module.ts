@@ -2,8 +2,6 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { throttlerWindow } from './rate-limit';
-import { RateLimitsMessageController } from './rate-limits.message.controller';
-import { RateLimitsRepository } from './rate-limits.repository';
 import { RATE_LIMIT_OPTIONS, RateLimitOptions, TenantBudgets } from './tenant-budgets';
 import { TenantThrottlerGuard } from './tenant-throttler.guard';
 
@@ -58,7 +56,12 @@ export class RateLimitModule {
     };
   }
 
-  static forWorker(): DynamicModule {
+  /** Loaded only here, so that a gateway never loads the repository and the database client behind it. */
+  static async forWorker(): Promise<DynamicModule> {
+    const [{ RateLimitsMessageController }, { RateLimitsRepository }] = await Promise.all([
+      import('./rate-limits.message.controller.js'),
+      import('./rate-limits.repository.js'),
+    ]);
     return {
       module: RateLimitModule,
       controllers: [RateLimitsMessageController],

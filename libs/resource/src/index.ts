@@ -1,2 +1,2 @@
 export { ResourceModule } from './resource-module';
-export type { ResourceParts } from './resource-module';
+export type { ResourceParts, WorkerParts } from './resource-module';

@@ -1,13 +1,22 @@
 import { DynamicModule, Provider, Type } from '@nestjs/common';
 
+/** What a resource brings to the worker, which alone holds database credentials. */
+export interface WorkerParts {
+  /** Message controllers. */
+  message: Type[];
+  /** Services and repositories. */
+  providers: Provider[];
+}
+
 /** What a resource brings to each app. */
 export interface ResourceParts {
   /** HTTP controllers: the gateway's side, which only sends commands. */
   http: Type[];
-  /** Message controllers: the worker's side. */
-  message: Type[];
-  /** Services and repositories; only the worker, which alone holds database credentials, gets them. */
-  providers: Provider[];
+  /**
+   * The worker's side, loaded by forWorker() only: its repositories bring the database client
+   * (Prisma's runtime, pg) and the message pipeline, which a gateway never uses.
+   */
+  worker: () => Promise<WorkerParts>;
 }
 
 /**
@@ -21,13 +30,9 @@ export function ResourceModule(parts: ResourceParts) {
       return { module: this, controllers: parts.http };
     }
 
-    static forWorker(this: Type): DynamicModule {
-      return {
-        module: this,
-        controllers: parts.message,
-        providers: parts.providers,
-        exports: parts.providers,
-      };
+    static async forWorker(this: Type): Promise<DynamicModule> {
+      const { message, providers } = await parts.worker();
+      return { module: this, controllers: message, providers, exports: providers };
     }
   };
 }
