@@ -1,4 +1,5 @@
-# One image for both apps (and db:migrate): `node --heap-growing-percent=50 dist/apps/gateway/src/main.js` or the worker's.
+# One image for both apps (and db:migrate): the gateway by default, or
+# `node --heap-growing-percent=50 dist/apps/worker/src/main.js` (README, "Memory").
 # Build: install everything, generate the Prisma client, compile; then keep production dependencies only.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -16,4 +17,4 @@ COPY --from=build /app/dist ./dist
 # db:migrate reads the migrations from here.
 COPY --from=build /app/prisma ./prisma
 USER node
-CMD ["node", "--heap-growing-percent=50", "dist/apps/gateway/src/main.js"]
+CMD ["node", "--heap-growing-percent=50", "--max-semi-space-size=4", "dist/apps/gateway/src/main.js"]
