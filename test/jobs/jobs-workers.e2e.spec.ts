@@ -53,6 +53,12 @@ describe('A worker for jobs beside a worker for commands', () => {
       expect(await projectsOf(tenant.tenantId)).toHaveLength(0);
 
       const jobs = await workers.start('jobs', { ...ENV, WORKER_QUEUES: 'jobs' });
+      // Its jobs queues' channels open beside the first one, a moment after the worker says it consumes.
+      await waitFor(
+        async () => (await consumers()).jobs.every((count) => count === 1),
+        10_000,
+        'the jobs worker on every jobs queue',
+      );
       expect(await consumers()).toEqual({ commands: 1, jobs: [1, 1, 1, 1] });
       expect(threadPriorities(jobs).every((nice) => nice === 10)).toBe(true);
 

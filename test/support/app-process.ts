@@ -27,15 +27,20 @@ export class AppProcess {
     child.stderr?.on('data', keep);
   }
 
-  /** Starts the app from dist with this test file's environment plus `env`, and waits until it is ready. */
-  static async start(name: AppName, env: Record<string, string> = {}): Promise<AppProcess> {
+  /** The app from dist, with this test file's environment plus `env`. */
+  private static spawn(name: AppName, env: Record<string, string>): AppProcess {
     assertBuilt();
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const app = new AppProcess(name, child);
+    return new AppProcess(name, child);
+  }
+
+  /** Starts the app from dist with this test file's environment plus `env`, and waits until it is ready. */
+  static async start(name: AppName, env: Record<string, string> = {}): Promise<AppProcess> {
+    const app = AppProcess.spawn(name, env);
     try {
       await waitFor(() => Promise.resolve(app.output.includes(READY[name])), BOOT_MS, `${name} ready`);
     } catch (error) {
@@ -51,22 +56,16 @@ export class AppProcess {
     env: Record<string, string>,
     withinMs = BOOT_MS,
   ): Promise<{ code: number | null; output: string }> {
-    assertBuilt();
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const app = new AppProcess(name, child);
-    const timer = setTimeout(() => child.kill('SIGKILL'), withinMs);
+    const app = AppProcess.spawn(name, env);
+    const timer = setTimeout(() => app.child.kill('SIGKILL'), withinMs);
     try {
       await app.closed;
     } finally {
       clearTimeout(timer);
     }
-    if (child.signalCode !== null)
+    if (app.child.signalCode !== null)
       throw new Error(`${name} still running after ${withinMs} ms\n${app.output}`);
-    return { code: child.exitCode, output: app.output };
+    return { code: app.child.exitCode, output: app.output };
   }
 
   /** Every complete line written so far. */

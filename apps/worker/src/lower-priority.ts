@@ -19,7 +19,8 @@ export function lowerPriority(nice: number): void {
     try {
       setPriority(Number(tid), nice);
     } catch {
-      // A thread that ended between the listing and now.
+      // A thread that ended between the listing and now; a refusal shows in the check below.
     }
   }
+  if (getPriority() < nice) throw new Error(`could not lower the worker's priority to nice ${nice}`);
 }

@@ -65,6 +65,8 @@ export class CommandServer extends ServerRMQ {
   private readonly serverLogger = new Logger(CommandServer.name);
   private readonly consumers: QueueConsumer[];
   private readonly extraChannels: ChannelWrapper[] = [];
+  // Set up once, on the first connect: setupChannel runs again on every reconnect.
+  private wired = false;
   private closing = false;
   private readonly replies = new PendingReplies();
   private readonly handlersByPattern = new Map<string, MessageHandler>();
@@ -113,7 +115,8 @@ export class CommandServer extends ServerRMQ {
   override async setupChannel(channel: Channel, callback: () => void): Promise<void> {
     const own = this.settings.consumeCommands === false ? undefined : this.consumers[0];
     const others = own ? this.consumers.slice(1) : this.consumers;
-    if (this.extraChannels.length === 0) {
+    if (!this.wired) {
+      this.wired = true;
       // A setup that fails (its channel closed under it, say) is emitted as 'error' by the wrapper,
       // which without a listener would end the worker; the wrapper sets up again on reconnect.
       (this.channel as ChannelWrapper | null)?.on('error', (err: Error) => this.wrapperError(err));
