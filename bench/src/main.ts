@@ -13,7 +13,7 @@ import {
 import { buildBenchEnv, exportAppEnvironment, REPO_ROOT } from './environment';
 import { combine, Measurement, round } from './measurement';
 import { parseOptions } from './options';
-import { keepAppLogs, startStack, Stack } from './processes';
+import { appsOf, keepAppLogs, startStack, Stack } from './processes';
 import { summariseProfile } from './profile-summary';
 import { deleteQueues } from './queues';
 import {
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
 }
 
 async function writeProfiles(stack: Stack): Promise<void> {
-  for (const app of [stack.gateway, stack.worker, ...(stack.jobsWorker ? [stack.jobsWorker] : [])]) {
+  for (const app of appsOf(stack)) {
     app.signal('SIGUSR2');
     const file = join(PROFILE_DIR, `${app.name}.cpuprofile`);
     for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(100);

@@ -189,6 +189,11 @@ const APP_NODE_ARGS = ['--heap-growing-percent=50'];
 // space for the gateway").
 const GATEWAY_NODE_ARGS = ['--max-semi-space-size=4'];
 
+/** Every app process of the stack: the gateway and its workers. */
+export function appsOf(stack: Stack): AppProcess[] {
+  return [stack.gateway, stack.worker, ...(stack.jobsWorker ? [stack.jobsWorker] : [])];
+}
+
 /** BENCH_GATEWAY_NODE_ARGS: flags for the gateway alone, on top of BENCH_APP_NODE_ARGS. */
 function gatewayArgs(): string[] {
   return (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);

@@ -3,7 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { ClsService } from 'nestjs-cls';
 import { TenantTransaction } from '@app/database';
-import { projectsWorkerSide } from '@app/projects';
+import { projectsWorkerSide, type ProjectsRepository } from '@app/projects';
 import { InFlightError, TenantContextMissingError, TenantForbiddenError } from '@app/errors';
 import { TenantContextService } from '@app/tenancy';
 import { adminPool, closePools, createTenant, projectsOf } from '../support/database';
@@ -12,7 +12,7 @@ import { waitFor } from '../support/wait-for';
 
 describe('The worker’s tenant-scoped database access', () => {
   let app: INestApplicationContext;
-  let projects: InstanceType<Awaited<ReturnType<typeof projectsWorkerSide>>['ProjectsRepository']>;
+  let projects: ProjectsRepository;
   let tenantTx: TenantTransaction;
   let tenantContext: TenantContextService;
   let cls: ClsService;

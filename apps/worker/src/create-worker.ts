@@ -25,6 +25,7 @@ export async function createWorker(): Promise<INestMicroservice> {
       metrics: MessageMetrics,
     ) => {
       const broker = brokerOptionsFrom(config);
+      const queues = config.get('WORKER_QUEUES', { infer: true });
       return {
         strategy: new CommandServer(commandServerOptions(broker).options, {
           drainMs: config.get('WORKER_DRAIN_MS', { infer: true }),
@@ -39,13 +40,13 @@ export async function createWorker(): Promise<INestMicroservice> {
           // never makes interactive commands wait behind it; one queue per shard of tenants, each
           // consumed here, so that tenants' jobs interleave (JobPacing bounds how many run at once).
           moreQueues:
-            config.get('WORKER_QUEUES', { infer: true }) === 'commands'
+            queues === 'commands'
               ? []
               : jobQueueNames(broker.queuePrefix, broker.queues.jobShards).map((queue) => ({
                   queue,
                   prefetch: config.get('WORKER_JOB_PREFETCH', { infer: true }),
                 })),
-          consumeCommands: config.get('WORKER_QUEUES', { infer: true }) !== 'jobs',
+          consumeCommands: queues !== 'jobs',
         }),
       };
     },

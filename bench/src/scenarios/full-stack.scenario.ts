@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { sleep } from '../cleanup';
 import { Measurement, round } from '../measurement';
-import { Stack } from '../processes';
+import { appsOf, Stack } from '../processes';
 import { rateMeasurement, steadyRate } from '../steady-rate';
 import { ScenarioContext, uniqueName } from './scenario';
 
@@ -85,10 +85,13 @@ async function measureHttp(ctx: ScenarioContext, stack: Stack, load: HttpLoad): 
 
 /** CPU the apps (gateway and workers) have used so far, together; undefined off Linux. */
 function appsCpuMs(stack: Stack): number | undefined {
-  const used = [stack.gateway, stack.worker, ...(stack.jobsWorker ? [stack.jobsWorker] : [])].map((app) =>
-    app.cpuMs(),
-  );
-  return used.some((ms) => ms === undefined) ? undefined : used.reduce((sum, ms) => sum! + ms!, 0);
+  let total = 0;
+  for (const app of appsOf(stack)) {
+    const ms = app.cpuMs();
+    if (ms === undefined) return undefined;
+    total += ms;
+  }
+  return total;
 }
 
 /** Starts measuring the apps' CPU; the function returned says how much they have used since. */

@@ -2,9 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClsService } from 'nestjs-cls';
 import { TenantTransaction } from '@app/database';
-import { projectsWorkerSide } from '@app/projects';
-
-type ProjectsService = InstanceType<Awaited<ReturnType<typeof projectsWorkerSide>>['ProjectsService']>;
+import { projectsWorkerSide, type ProjectsService } from '@app/projects';
 import { TenantContextService } from '@app/tenancy';
 
 /**

@@ -64,6 +64,9 @@ export interface TransportReadiness {
 export class CommandServer extends ServerRMQ {
   private readonly serverLogger = new Logger(CommandServer.name);
   private readonly consumers: QueueConsumer[];
+  // Nest's own queue (the commands), unless this worker runs jobs only; the others' channels are ours.
+  private readonly own?: QueueConsumer;
+  private readonly others: QueueConsumer[];
   private readonly extraChannels: ChannelWrapper[] = [];
   // Set up once, on the first connect: setupChannel runs again on every reconnect.
   private wired = false;
@@ -99,22 +102,17 @@ export class CommandServer extends ServerRMQ {
       },
       lost: (why: string) => this.lost(why),
     };
-    const queues = [
-      ...(settings.consumeCommands === false
-        ? []
-        : [{ queue: this.queue, prefetch: options.prefetchCount ?? 0 }]),
-      ...(settings.moreQueues ?? []),
-    ];
-    this.consumers = queues.map(
-      ({ queue, prefetch }) => new QueueConsumer(queue, prefetch, settings.declareQueues, events),
-    );
+    const consumer = ({ queue, prefetch }: { queue: string; prefetch: number }) =>
+      new QueueConsumer(queue, prefetch, settings.declareQueues, events);
+    if (settings.consumeCommands !== false)
+      this.own = consumer({ queue: this.queue, prefetch: options.prefetchCount ?? 0 });
+    this.others = (settings.moreQueues ?? []).map(consumer);
+    this.consumers = [...(this.own ? [this.own] : []), ...this.others];
     intake.on('change', this.onIntakeChange);
   }
 
   /** Replaces Nest's, for its own channel; the other queues get channels of their own. */
   override async setupChannel(channel: Channel, callback: () => void): Promise<void> {
-    const own = this.settings.consumeCommands === false ? undefined : this.consumers[0];
-    const others = own ? this.consumers.slice(1) : this.consumers;
     if (!this.wired) {
       this.wired = true;
       // A setup that fails (its channel closed under it, say) is emitted as 'error' by the wrapper,
@@ -122,7 +120,7 @@ export class CommandServer extends ServerRMQ {
       (this.channel as ChannelWrapper | null)?.on('error', (err: Error) => this.wrapperError(err));
       // Typed `any` through Nest's optional dependency on amqp-connection-manager.
       const connection = this.server as AmqpConnectionManager;
-      for (const consumer of others) {
+      for (const consumer of this.others) {
         // Run again by amqp-connection-manager on every reconnect.
         const wrapper = connection.createChannel({ json: false, setup: (c: Channel) => consumer.attach(c) });
         wrapper.on('error', (err: Error) => this.wrapperError(err));
@@ -130,7 +128,7 @@ export class CommandServer extends ServerRMQ {
       }
     }
     // Without a consumer of its own, the channel still carries replies, and declares the queues.
-    await (own ? own.attach(channel) : this.settings.declareQueues(channel));
+    await (this.own ? this.own.attach(channel) : this.settings.declareQueues(channel));
     callback();
   }
 

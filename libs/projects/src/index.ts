@@ -10,3 +10,5 @@ export type { ImportResult } from './projects-jobs.contract';
  * client through this index.
  */
 export const projectsWorkerSide = () => import('./projects.worker.js');
+export type { ProjectsService } from './projects.service';
+export type { ProjectsRepository } from './projects.repository';
