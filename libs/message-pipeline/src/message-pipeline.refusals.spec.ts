@@ -25,9 +25,12 @@ describe(`${MessagePipeline.name} refusals`, () => {
   });
 
   it('should roll back and dead-letter work whose deadline runs out before COMMIT', async () => {
-    // In time to begin, too close to the deadline to commit.
+    // In time to begin, too close to the deadline to commit. The clock stands still, so a slow
+    // machine cannot let the deadline pass outright between the two checks.
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now);
     const { result, events, deadLetterReason } = setup(
-      validHeaders({ [MessageHeader.Deadline]: String(Date.now() + 50) }),
+      validHeaders({ [MessageHeader.Deadline]: String(now + 50) }),
       () => of({ id: 'p1' }),
     );
 
