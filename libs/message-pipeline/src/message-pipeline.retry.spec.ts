@@ -92,9 +92,11 @@ describe(`${MessagePipeline.name} retries`, () => {
   });
 
   it('should not park a retry that would come back after the deadline: expired now, 503 at once', async () => {
-    // 300 ms away: enough for the attempt to begin in time on a loaded machine, less than the
+    // 300 ms away, on a clock that stands still: in time for the attempt to begin, less than the
     // shortest first retry (half the 1 s base delay).
-    const headers = validHeaders({ [MessageHeader.Deadline]: String(Date.now() + 300) });
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now);
+    const headers = validHeaders({ [MessageHeader.Deadline]: String(now + 300) });
     const { result, sendToQueue, deadLetterReason } = setup(headers, () => throwError(unreachable));
 
     await expect(rpcError(result())).resolves.toMatchObject({ code: ErrorCode.Unavailable });
