@@ -14,8 +14,8 @@ if (dir) {
     session.post('Profiler.stop', (err, result) => {
       if (err) return;
       mkdirSync(dir, { recursive: true });
-      // dist/apps/<app>/src/main.js → <app>
-      const app = basename(dirname(dirname(process.argv[1] ?? 'app')));
+      // Named by the bench (two workers run the same main.js), else dist/apps/<app>/src/main.js → <app>.
+      const app = process.env.BENCH_PROFILE_NAME ?? basename(dirname(dirname(process.argv[1] ?? 'app')));
       writeFileSync(join(dir, `${app}.cpuprofile`), JSON.stringify(result.profile));
     });
   });

@@ -234,7 +234,12 @@ export async function startStack(
     : AppProcess.spawn(
         'jobs-worker',
         'dist/apps/worker/src/main.js',
-        childEnvironment(env, { ...profile, WORKER_HTTP_PORT: '0', WORKER_QUEUES: 'jobs' }),
+        childEnvironment(env, {
+          ...profile,
+          ...(profileDir ? { BENCH_PROFILE_NAME: 'jobs-worker' } : {}),
+          WORKER_HTTP_PORT: '0',
+          WORKER_QUEUES: 'jobs',
+        }),
         [...APP_NODE_ARGS, ...nodeArgs],
         cleanup,
       );

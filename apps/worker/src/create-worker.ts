@@ -39,13 +39,20 @@ export async function createWorker(): Promise<INestMicroservice> {
           // Background jobs' batches: queues and a prefetch of their own, so that a large import
           // never makes interactive commands wait behind it; one queue per shard of tenants, each
           // consumed here, so that tenants' jobs interleave (JobPacing bounds how many run at once).
+          // And the commands that start a job, which carry all its items: with the commands' prefetch.
           moreQueues:
             queues === 'commands'
               ? []
-              : jobQueueNames(broker.queuePrefix, broker.queues.jobShards).map((queue) => ({
-                  queue,
-                  prefetch: config.get('WORKER_JOB_PREFETCH', { infer: true }),
-                })),
+              : [
+                  {
+                    queue: queueNames(broker.queuePrefix).jobStarts,
+                    prefetch: config.get('WORKER_PREFETCH', { infer: true }),
+                  },
+                  ...jobQueueNames(broker.queuePrefix, broker.queues.jobShards).map((queue) => ({
+                    queue,
+                    prefetch: config.get('WORKER_JOB_PREFETCH', { infer: true }),
+                  })),
+                ],
           consumeCommands: queues !== 'jobs',
         }),
       };

@@ -21,6 +21,7 @@ export class QueueMetrics implements OnApplicationShutdown {
     // The jobs queues' shards count as one: the label is the queue's role.
     const queues = {
       commands: [names.commands],
+      job_starts: [names.jobStarts],
       jobs: jobQueueNames(prefix, config.get('JOB_QUEUE_SHARDS', { infer: true })),
       dead_letters: [names.deadLetter],
     };
@@ -28,7 +29,7 @@ export class QueueMetrics implements OnApplicationShutdown {
     const probe = this.probe;
     metrics.gauge({
       name: 'tenantry_queue_messages',
-      help: 'Messages ready in a queue (commands, jobs, dead_letters), as the broker counts them at scrape time',
+      help: 'Messages ready in a queue (commands, job_starts, jobs, dead_letters), as the broker counts them at scrape time',
       labelNames: ['queue'] as const,
       async collect() {
         // A queue the broker cannot tell about has no sample, rather than a stale one.

@@ -16,14 +16,20 @@ const DATA = { id: 'p1' };
 const REPLY_QUEUE = 'amq.gen-own';
 
 interface Sent {
+  queue: string;
   content: Buffer;
   options: { replyTo: string; correlationId: string; messageId: string; headers: Record<string, unknown> };
 }
 
 /** The transport with a fake channel: what it publishes, and a way to hand it replies. */
-async function setup() {
+async function setup({ startsJob = false } = {}) {
   const transport = new CommandTransport(
-    { urls: ['amqp://unused'], queue: 'test.commands', maxMessageBytes: 1024 * 1024 },
+    {
+      urls: ['amqp://unused'],
+      queue: 'test.commands',
+      maxMessageBytes: 1024 * 1024,
+      jobStarts: { queue: 'test.job-starts', queueOptions: { durable: true } },
+    },
     KEY,
   );
   const internals = transport as unknown as {
@@ -37,16 +43,20 @@ async function setup() {
   internals.client = {
     createChannel: () =>
       Object.assign(new EventEmitter(), {
-        sendToQueue: (_queue: string, content: Buffer, options: Sent['options']) => {
-          sent.push({ content, options });
+        sendToQueue: (queue: string, content: Buffer, options: Sent['options']) => {
+          sent.push({ queue, content, options });
           return Promise.resolve(true);
         },
       }),
   };
   void transport.createChannel();
   let deliver: (message: ConsumeMessage) => void = () => undefined;
+  const asserted: string[] = [];
   await transport.consumeChannel({
-    assertQueue: () => Promise.resolve({ queue: REPLY_QUEUE }),
+    assertQueue: (queue: string) => {
+      asserted.push(queue);
+      return Promise.resolve({ queue: queue || REPLY_QUEUE });
+    },
     consume: (_queue: string, onMessage: (message: ConsumeMessage) => void) => {
       deliver = onMessage;
       return Promise.resolve();
@@ -66,6 +76,7 @@ async function setup() {
       },
     },
     { tenantId: TENANT, messageId: MESSAGE_ID },
+    startsJob,
   );
   const cleanup = internals.publish({ pattern: PATTERN, data: record }, (packet) => answers.push(packet));
   const request = sent[0];
@@ -91,7 +102,7 @@ async function setup() {
       correlationId,
       content: Buffer.from(JSON.stringify(body)),
     });
-  return { transport, internals, sent, request, answers, cleanup, reply, signed };
+  return { transport, internals, sent, request, answers, cleanup, reply, signed, asserted };
 }
 
 const GENUINE = { response: { id: 'p1', name: 'Apollo' }, isDisposed: true };
@@ -121,6 +132,16 @@ describe(CommandTransport.name, () => {
     expect(() => verifiedBytes([KEY], redirected as Message)).toThrow(/signature invalid/);
     const rewritten = { ...delivered, content: Buffer.from(request.content.toString().replace('p1', 'p2')) };
     expect(() => verifiedBytes([KEY], rewritten)).toThrow(/signature invalid/);
+  });
+
+  it('should send a command to the command queue, and one that starts a job to the job-start queue', async () => {
+    const command = await setup();
+    const start = await setup({ startsJob: true });
+
+    expect(command.request.queue).toBe('test.commands');
+    expect(start.request.queue).toBe('test.job-starts');
+    // On every (re)connect, with the reply queue: a start to a queue nobody declared would be dropped.
+    expect(start.asserted).toEqual(['test.job-starts', '']);
   });
 
   it('should hand on a reply the worker signed for this request', async () => {

@@ -3,7 +3,7 @@ import { ReadPacket, RmqRecord, RmqRecordOptions, WritePacket } from '@nestjs/mi
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import { KeyObject } from 'node:crypto';
-import { MessageHeader, SizeBoundedClientOptions, SizeBoundedClientRMQ, textHeader } from '@app/messaging';
+import { CommandClientRmqOptions, MessageHeader, SizeBoundedClientRMQ, textHeader } from '@app/messaging';
 import { MessageSigner, verifyReply } from '@app/signing';
 import { SendSpan } from '@app/tracing';
 
@@ -26,6 +26,8 @@ export class CommandRecord extends RmqRecord<object> {
     data: object,
     options: RmqRecordOptions,
     readonly request: AwaitedReply,
+    /** A job's start goes to the job-start queue; every other command to the command queue. */
+    readonly startsJob = false,
   ) {
     super(data, options);
   }
@@ -39,6 +41,9 @@ export class CommandRecord extends RmqRecord<object> {
  *   as it goes to the channel (`outgoing`): over the exact bytes sent, and the headers and properties
  *   they go with, the reply address and correlation id included; the worker checks that before it
  *   parses anything. Only a CommandRecord is sent; anything else fails in the serializer.
+ * - Job starts: a command that starts a job goes to the job-start queue (`startsJob`), the others to
+ *   the command queue (Nest's `queue`). Nest publishes every message to its one queue, so the queue
+ *   is swapped as the message goes to the channel; both queues are asserted on every (re)connect.
  * - Tracing: each publish is a producer span under the request's, started in the serializer; its
  *   traceparent (and tracestate) go into the headers there, before `outgoing` signs them, and the
  *   span ends at the broker's confirm. By hand: the amqplib instrumentation does not support
@@ -58,12 +63,16 @@ export class CommandTransport extends SizeBoundedClientRMQ {
   // Producer spans by correlation id: started by the serializer, taken as the message goes to the
   // channel, both inside Nest's synchronous publish().
   private readonly sending = new Map<string, SendSpan>();
+  // Requests that start a job, by correlation id, from the serializer to the channel.
+  private readonly startingJobs = new Set<string>();
+  private readonly jobStarts: CommandClientRmqOptions['jobStarts'];
 
   constructor(
-    options: SizeBoundedClientOptions,
+    { jobStarts, ...options }: CommandClientRmqOptions,
     private readonly key: KeyObject,
   ) {
     super(options);
+    this.jobStarts = jobStarts;
     this.signer = new MessageSigner(key);
     this.serializer = { serialize: (packet: ReadPacket & { id?: string }) => this.addressed(packet) };
   }
@@ -73,7 +82,10 @@ export class CommandTransport extends SizeBoundedClientRMQ {
     // Nest has set the packet's id (the correlation id) by now.
     const { id } = message as ReadPacket & { id?: string };
     // Serialized but never handed to the channel: Nest has already called back with the error.
-    if (id !== undefined) this.takeSpan(id)?.end(new Error('not published'));
+    if (id !== undefined) {
+      this.takeSpan(id)?.end(new Error('not published'));
+      this.startingJobs.delete(id);
+    }
     return () => {
       cleanup();
       if (id !== undefined) this.awaited.delete(id);
@@ -88,7 +100,8 @@ export class CommandTransport extends SizeBoundedClientRMQ {
     const send = channel.sendToQueue.bind(channel);
     channel.sendToQueue = (queue, content, options, ...rest) => {
       const span = this.takeSpan(options?.correlationId);
-      const sent = send(queue, content, options, ...rest);
+      const to = this.startingJobs.delete(String(options?.correlationId)) ? this.jobStarts.queue : queue;
+      const sent = send(to, content, options, ...rest);
       span?.settle(sent);
       return sent;
     };
@@ -96,6 +109,8 @@ export class CommandTransport extends SizeBoundedClientRMQ {
   }
 
   override async consumeChannel(channel: Channel): Promise<void> {
+    // Nest has asserted its own queue; a job's start would be dropped, unroutable, without its own.
+    await channel.assertQueue(this.jobStarts.queue, this.jobStarts.queueOptions);
     // On every (re)connect: an exclusive queue goes with its connection. Requests still waiting on
     // the old one time out (503), as they did when direct reply-to's channel went. Named by the
     // broker: a name of ours could still be held by a connection the broker has not yet seen die.
@@ -120,6 +135,7 @@ export class CommandTransport extends SizeBoundedClientRMQ {
     if (!(record instanceof CommandRecord) || packet.id === undefined)
       throw new Error('CommandTransport sends only requests built by CommandClient');
     this.awaited.set(packet.id, record.request);
+    if (record.startsJob) this.startingJobs.add(packet.id);
     const span = new SendSpan(this.queue, String(packet.pattern));
     span.setMessageId(record.request.messageId);
     this.sending.set(packet.id, span);

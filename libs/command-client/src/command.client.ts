@@ -51,7 +51,19 @@ export class CommandClient implements OnModuleDestroy {
   }
 
   async send<T>(pattern: string, data: object): Promise<T> {
-    const record = this.record(data);
+    return this.request<T>(pattern, this.record(data, false));
+  }
+
+  /**
+   * Sends a command that starts a background job (its items in hand) to the workers that run jobs,
+   * on a queue of its own: splitting thousands of items into batches would otherwise hold up the
+   * interactive commands of every other tenant on the command workers.
+   */
+  async startJob<T>(pattern: string, data: object): Promise<T> {
+    return this.request<T>(pattern, this.record(data, true));
+  }
+
+  private async request<T>(pattern: string, record: CommandRecord): Promise<T> {
     noteRequest({ pattern });
     // Fail at once rather than queue behind a broker that is down or has blocked publishers
     // (a memory or disk alarm), or behind more waiting callers than the bound.
@@ -93,7 +105,7 @@ export class CommandClient implements OnModuleDestroy {
   }
 
   /** The command, signed by the transport as it publishes, over the headers set here (CommandTransport). */
-  private record(data: object): CommandRecord {
+  private record(data: object, startsJob: boolean): CommandRecord {
     const { tenantId, userId, correlationId } = this.tenantContext.require();
     const now = Date.now();
     // Under an Idempotency-Key the id is the key's, so the worker's inbox answers a retry with the
@@ -118,6 +130,7 @@ export class CommandClient implements OnModuleDestroy {
         contentType: 'application/json',
       },
       { tenantId, messageId },
+      startsJob,
     );
   }
 }

@@ -18,6 +18,7 @@ export {
   retryQueueName,
 } from './topology/queues';
 export { AMQP_SOCKET_OPTIONS, commandClientOptions, commandServerOptions } from './topology/rmq-options';
+export type { CommandClientRmqOptions } from './topology/rmq-options';
 export { SizeBoundedClientRMQ } from './topology/size-bounded-client';
 export type { SizeBoundedClientOptions } from './topology/size-bounded-client';
 export { declareDeadLetterQueue, declareWorkerQueues } from './topology/declare-queues';

@@ -41,7 +41,7 @@ export class ProjectsJobsHttpController {
     @Body(ImportBodyPipe) input: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobAccepted> {
-    return located(reply, await this.commands.send(ProjectJobPattern.Import, input as object));
+    return located(reply, await this.commands.startJob(ProjectJobPattern.Import, input as object));
   }
 
   @Post(':id/archive')
@@ -55,7 +55,7 @@ export class ProjectsJobsHttpController {
   async archive(@Param() { id }: ProjectIdInput, @Res({ passthrough: true }) reply: FastifyReply) {
     return located(
       reply,
-      await this.commands.send<JobAccepted>(ProjectJobPattern.Archive, { id, archived: true }),
+      await this.commands.startJob<JobAccepted>(ProjectJobPattern.Archive, { id, archived: true }),
     );
   }
 
@@ -66,7 +66,7 @@ export class ProjectsJobsHttpController {
   async unarchive(@Param() { id }: ProjectIdInput, @Res({ passthrough: true }) reply: FastifyReply) {
     return located(
       reply,
-      await this.commands.send<JobAccepted>(ProjectJobPattern.Archive, { id, archived: false }),
+      await this.commands.startJob<JobAccepted>(ProjectJobPattern.Archive, { id, archived: false }),
     );
   }
 }

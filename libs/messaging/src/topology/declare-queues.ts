@@ -17,7 +17,7 @@ export interface BrokerOptions {
 }
 
 /**
- * Every queue the worker needs: the command and jobs queues, the dead-letter queue (until
+ * Every queue the worker needs: the command, job-start and jobs queues, the dead-letter queue (until
  * it exists RabbitMQ silently drops what it dead-letters) and their retry ladders. Run on every
  * (re)connect, so a queue deleted under a running worker comes back.
  */
@@ -28,6 +28,7 @@ export async function declareWorkerQueues(
   const names = queueNames(queuePrefix);
   await declare(channel, names.deadLetter, deadLetterQueueOptions(queues));
   await declare(channel, names.commands, commandQueueOptions(queuePrefix, queues));
+  await declare(channel, names.jobStarts, commandQueueOptions(queuePrefix, queues));
   for (const jobs of jobQueueNames(queuePrefix, queues.jobShards)) {
     await declare(channel, jobs, jobQueueOptions(queuePrefix, queues));
   }

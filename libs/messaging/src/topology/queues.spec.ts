@@ -19,16 +19,17 @@ describe('jobs queues', () => {
     for (const count of counts.values()) expect(count).toBeGreaterThan(800);
   });
 
-  it('should send every jobs shard through the first one’s retry ladder, and the commands through theirs', () => {
+  it('should send every jobs shard through the first one’s retry ladder, and commands and job starts through the commands’', () => {
     expect(retryLadderOf('p.', 'p.jobs')).toBe('p.jobs');
     expect(retryLadderOf('p.', 'p.jobs.3')).toBe('p.jobs');
     expect(retryLadderOf('p.', 'p.commands')).toBe('p.commands');
+    expect(retryLadderOf('p.', 'p.job-starts')).toBe('p.commands');
     expect(retryLadderOf('p.', 'elsewhere')).toBe('p.commands');
   });
 
   it('should delete every shard a prefix may have', () => {
     const names = allQueueNames('p.');
-    expect(names).toEqual(expect.arrayContaining(jobQueueNames('p.', 16)));
+    expect(names).toEqual(expect.arrayContaining([...jobQueueNames('p.', 16), 'p.job-starts']));
     expect(names).not.toContain('p.jobs.1.retry.1');
   });
 });

@@ -9,11 +9,15 @@ export const MAX_JOB_SHARDS = 16;
 /**
  * Every queue this system declares, named from QUEUE_PREFIX so runs and instances never share one.
  * One command queue serves every resource (a message's pattern, not its queue, picks the handler);
- * background jobs' batches have a queue of their own, so they never hold up interactive commands.
+ * background jobs' batches have a queue of their own, so they never hold up interactive commands,
+ * and so do the commands that start a job: they carry the job's items (10,000 of them, a few
+ * hundred kB), and splitting those into batches held the command worker's event loop for tens of
+ * milliseconds, while other tenants' creates waited. They are served by the workers that run jobs.
  */
 export function queueNames(prefix: string) {
   return {
     commands: `${prefix}commands`,
+    jobStarts: `${prefix}job-starts`,
     jobs: `${prefix}jobs`,
     deadLetter: `${prefix}commands.dlq`,
   } as const;
@@ -37,7 +41,8 @@ export function jobQueueFor(prefix: string, shards: number, tenantId: string): s
 /**
  * The queue whose retry ladder a message from `queue` goes through: its own, except that every
  * jobs queue shares the first one's (a retried batch comes back on `<prefix>jobs`; retries are rare,
- * and one ladder per shard would be eight more queues each).
+ * and one ladder per shard would be eight more queues each), and that a job's start shares the
+ * commands' (it comes back on the command queue, whose workers serve it as well).
  */
 export function retryLadderOf(prefix: string, queue: string): string {
   const { commands, jobs } = queueNames(prefix);

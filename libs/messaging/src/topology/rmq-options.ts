@@ -30,10 +30,23 @@ export function commandServerOptions(
   };
 }
 
+/** The gateway's options: Nest's own for the command queue, and the queue of job starts beside it. */
+export type CommandClientRmqOptions = SizeBoundedClientOptions & {
+  jobStarts: { queue: string; queueOptions: ReturnType<typeof commandQueueOptions> };
+};
+
 /**
  * Gateway side, for a SizeBoundedClientRMQ: persistent messages (Nest defaults to transient ones),
- * none larger than the workers parse.
+ * none larger than the workers parse. Job starts go to a queue of their own, declared alike.
  */
-export function commandClientOptions(broker: BrokerOptions): SizeBoundedClientOptions {
-  return { ...commandQueue(broker), persistent: true, maxMessageBytes: broker.queues.maxMessageBytes };
+export function commandClientOptions(broker: BrokerOptions): CommandClientRmqOptions {
+  return {
+    ...commandQueue(broker),
+    persistent: true,
+    maxMessageBytes: broker.queues.maxMessageBytes,
+    jobStarts: {
+      queue: queueNames(broker.queuePrefix).jobStarts,
+      queueOptions: commandQueueOptions(broker.queuePrefix, broker.queues),
+    },
+  };
 }
