@@ -31,9 +31,9 @@ describe('Quorum queues', () => {
 
   it('should declare every queue as a quorum queue', () => {
     const types = queueTypes(process.env.QUEUE_PREFIX ?? '');
-    // commands, the dead-letter queue, the JOB_QUEUE_SHARDS (4) jobs queues, and a ladder of 8 for
-    // commands and one for the jobs queues.
-    expect(Object.keys(types)).toHaveLength(22);
+    // commands, job starts, the dead-letter queue, the JOB_QUEUE_SHARDS (4) jobs queues, and a
+    // ladder of 8 for commands and one for the jobs queues.
+    expect(Object.keys(types)).toHaveLength(23);
     expect(new Set(Object.values(types))).toEqual(new Set(['quorum']));
   });
 
