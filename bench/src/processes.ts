@@ -243,8 +243,11 @@ export async function startStack(
         [...APP_NODE_ARGS, ...nodeArgs],
         cleanup,
       );
+  const { jobs, jobStarts } = queueNames(env.queuePrefix);
   await jobsWorker?.waitUntil(
-    async () => (await consumerCount(env.amqpUrl, env.queuePrefix, queueNames(env.queuePrefix).jobs)) > 0,
+    async () =>
+      (await consumerCount(env.amqpUrl, env.queuePrefix, jobs)) > 0 &&
+      (await consumerCount(env.amqpUrl, env.queuePrefix, jobStarts)) > 0,
     cleanup.abort.signal,
   );
   // Picked once the worker listens: its own listener takes any free port, which could be this one.

@@ -55,6 +55,7 @@ describe('Commands larger than the workers take', () => {
       error: 'Payload Too Large',
     });
     expect(await broker.messageCount(broker.queues.commands)).toBe(0);
+    expect(await broker.messageCount(broker.queues.jobStarts)).toBe(0);
     expect(await broker.messageCount(broker.queues.deadLetter)).toBe(0);
     expect(await projectsOf(tenant.tenantId)).toEqual([]);
   });

@@ -126,12 +126,13 @@ export function queueBoundsSuite(type: QueueType): void {
 
     const queues = () => [
       broker.queues.commands,
+      broker.queues.jobStarts,
       broker.queues.jobs,
       retryQueueName(broker.queues.commands, 8),
       retryQueueName(broker.queues.jobs, 1),
     ];
 
-    it('should refuse publishes past QUEUE_MAX_LENGTH to the command, jobs and delay queues', async () => {
+    it('should refuse publishes past QUEUE_MAX_LENGTH to the command, job-start, jobs and delay queues', async () => {
       for (const queue of queues()) {
         const taken = await publisher.publish(queue, bodies(fill + 2, 10));
         await publisher.purge(queue);

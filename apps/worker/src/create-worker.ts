@@ -39,14 +39,15 @@ export async function createWorker(): Promise<INestMicroservice> {
           // Background jobs' batches: queues and a prefetch of their own, so that a large import
           // never makes interactive commands wait behind it; one queue per shard of tenants, each
           // consumed here, so that tenants' jobs interleave (JobPacing bounds how many run at once).
-          // And the commands that start a job, which carry all its items: with the commands' prefetch.
+          // And the commands that start a job, which carry all its items (up to MESSAGE_MAX_BYTES):
+          // as few at once as batches.
           moreQueues:
             queues === 'commands'
               ? []
               : [
                   {
                     queue: queueNames(broker.queuePrefix).jobStarts,
-                    prefetch: config.get('WORKER_PREFETCH', { infer: true }),
+                    prefetch: config.get('WORKER_JOB_PREFETCH', { infer: true }),
                   },
                   ...jobQueueNames(broker.queuePrefix, broker.queues.jobShards).map((queue) => ({
                     queue,

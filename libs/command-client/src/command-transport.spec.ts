@@ -222,5 +222,13 @@ describe(CommandTransport.name, () => {
       expect(() => verifiedBytes([KEY], delivered(moved))).toThrow(/signature invalid/);
       requestSpan.end();
     });
+
+    it("should name a job start's span after the queue it goes to", async () => {
+      exporter.reset();
+      await setup({ startsJob: true });
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['send test.job-starts']);
+    });
   });
 });

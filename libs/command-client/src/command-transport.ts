@@ -136,7 +136,7 @@ export class CommandTransport extends SizeBoundedClientRMQ {
       throw new Error('CommandTransport sends only requests built by CommandClient');
     this.awaited.set(packet.id, record.request);
     if (record.startsJob) this.startingJobs.add(packet.id);
-    const span = new SendSpan(this.queue, String(packet.pattern));
+    const span = new SendSpan(record.startsJob ? this.jobStarts.queue : this.queue, String(packet.pattern));
     span.setMessageId(record.request.messageId);
     this.sending.set(packet.id, span);
     const options = record.options ?? {};

@@ -20,7 +20,8 @@ const BUSY_RETRY_AFTER_S = 1;
 
 /**
  * Sends a command to the workers and waits for the answer. The tenant goes into signed headers,
- * from CLS only; a resource's HTTP controller calls `send(pattern, payload)` and nothing else.
+ * from CLS only; a resource's HTTP controller calls `send(pattern, payload)`, or `startJob` for a
+ * command that starts a background job, and nothing else.
  * A fault of the broker or the workers is a 503 with a delay to retry after, never a 500.
  */
 @Injectable()

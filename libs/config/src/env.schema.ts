@@ -233,14 +233,14 @@ export const workerEnvSchema = base
     IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
     // Messages in flight per worker; near the pool size so messages do not queue for connections.
     WORKER_PREFETCH: positiveInt.default(10),
-    // What this worker consumes: commands (requests, and the commands that start jobs), jobs' batches,
-    // or both. Batches in a worker of their own, at a lower CPU priority (WORKER_NICE), leave the
+    // What this worker consumes: commands (requests), jobs (the commands that start jobs, and jobs'
+    // batches), or both. Batches in a worker of their own, at a lower CPU priority (WORKER_NICE), leave the
     // cores to requests first while an import runs (README, "Background jobs").
     WORKER_QUEUES: z.enum(['all', 'commands', 'jobs']).default('all'),
     // The worker's CPU priority as a nice value (0 normal, 19 lowest); by default 10 for a worker
     // of WORKER_QUEUES=jobs, and the priority it was started with otherwise.
     WORKER_NICE: z.coerce.number().int().min(0).max(19).optional(),
-    // Job batches in flight per worker, on the jobs queue's own consumer.
+    // Job batches in flight per worker, on each jobs queue's own consumer; and job starts, on theirs.
     WORKER_JOB_PREFETCH: positiveInt.default(2),
     // A job batch starts once no interactive message is in hand, or after waiting this long (JobPacing).
     JOB_YIELD_MAX_WAIT_MS: z.coerce.number().int().min(0).default(100),
