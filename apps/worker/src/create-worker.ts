@@ -26,12 +26,14 @@ export async function createWorker(): Promise<INestMicroservice> {
     ) => {
       const broker = brokerOptionsFrom(config);
       const queues = config.get('WORKER_QUEUES', { infer: true });
+      const names = queueNames(broker.queuePrefix);
+      const jobPrefetch = config.get('WORKER_JOB_PREFETCH', { infer: true });
       return {
         strategy: new CommandServer(commandServerOptions(broker).options, {
           drainMs: config.get('WORKER_DRAIN_MS', { infer: true }),
           maxMessageBytes: broker.queues.maxMessageBytes,
           authenticator,
-          deadLetterQueue: queueNames(broker.queuePrefix).deadLetter,
+          deadLetterQueue: names.deadLetter,
           metrics,
           // Before consuming, on every (re)connect: until the dead-letter queue and the retry ladder
           // exist, what is dead-lettered or retried is lost.
@@ -44,16 +46,9 @@ export async function createWorker(): Promise<INestMicroservice> {
           moreQueues:
             queues === 'commands'
               ? []
-              : [
-                  {
-                    queue: queueNames(broker.queuePrefix).jobStarts,
-                    prefetch: config.get('WORKER_JOB_PREFETCH', { infer: true }),
-                  },
-                  ...jobQueueNames(broker.queuePrefix, broker.queues.jobShards).map((queue) => ({
-                    queue,
-                    prefetch: config.get('WORKER_JOB_PREFETCH', { infer: true }),
-                  })),
-                ],
+              : [names.jobStarts, ...jobQueueNames(broker.queuePrefix, broker.queues.jobShards)].map(
+                  (queue) => ({ queue, prefetch: jobPrefetch }),
+                ),
           consumeCommands: queues !== 'jobs',
         }),
       };

@@ -20,6 +20,12 @@ export interface AwaitedReply {
   messageId: string;
 }
 
+/** Where a request goes, and the producer span of its publish. */
+interface Sending {
+  queue: string;
+  span: SendSpan;
+}
+
 /** A command as CommandClient builds it: unsigned, as Nest picks its correlation id and bytes as it publishes. */
 export class CommandRecord extends RmqRecord<object> {
   constructor(
@@ -60,11 +66,9 @@ export class CommandTransport extends SizeBoundedClientRMQ {
   private readonly replyLogger = new Logger('Replies');
   private readonly awaited = new Map<string, AwaitedReply>();
   private readonly signer: MessageSigner;
-  // Producer spans by correlation id: started by the serializer, taken as the message goes to the
-  // channel, both inside Nest's synchronous publish().
-  private readonly sending = new Map<string, SendSpan>();
-  // Requests that start a job, by correlation id, from the serializer to the channel.
-  private readonly startingJobs = new Set<string>();
+  // Each request's queue and producer span, by correlation id: set by the serializer, taken as the
+  // message goes to the channel, both inside Nest's synchronous publish().
+  private readonly sending = new Map<string, Sending>();
   private readonly jobStarts: CommandClientRmqOptions['jobStarts'];
 
   constructor(
@@ -82,10 +86,7 @@ export class CommandTransport extends SizeBoundedClientRMQ {
     // Nest has set the packet's id (the correlation id) by now.
     const { id } = message as ReadPacket & { id?: string };
     // Serialized but never handed to the channel: Nest has already called back with the error.
-    if (id !== undefined) {
-      this.takeSpan(id)?.end(new Error('not published'));
-      this.startingJobs.delete(id);
-    }
+    if (id !== undefined) this.takeSending(id)?.span.end(new Error('not published'));
     return () => {
       cleanup();
       if (id !== undefined) this.awaited.delete(id);
@@ -99,10 +100,9 @@ export class CommandTransport extends SizeBoundedClientRMQ {
     const channel = this.channel as ChannelWrapper;
     const send = channel.sendToQueue.bind(channel);
     channel.sendToQueue = (queue, content, options, ...rest) => {
-      const span = this.takeSpan(options?.correlationId);
-      const to = this.startingJobs.delete(String(options?.correlationId)) ? this.jobStarts.queue : queue;
-      const sent = send(to, content, options, ...rest);
-      span?.settle(sent);
+      const sending = this.takeSending(options?.correlationId);
+      const sent = send(sending?.queue ?? queue, content, options, ...rest);
+      sending?.span.settle(sent);
       return sent;
     };
     return created;
@@ -135,10 +135,10 @@ export class CommandTransport extends SizeBoundedClientRMQ {
     if (!(record instanceof CommandRecord) || packet.id === undefined)
       throw new Error('CommandTransport sends only requests built by CommandClient');
     this.awaited.set(packet.id, record.request);
-    if (record.startsJob) this.startingJobs.add(packet.id);
-    const span = new SendSpan(record.startsJob ? this.jobStarts.queue : this.queue, String(packet.pattern));
+    const queue = record.startsJob ? this.jobStarts.queue : this.queue;
+    const span = new SendSpan(queue, String(packet.pattern));
     span.setMessageId(record.request.messageId);
-    this.sending.set(packet.id, span);
+    this.sending.set(packet.id, { queue, span });
     const options = record.options ?? {};
     return {
       pattern: packet.pattern as unknown,
@@ -150,11 +150,11 @@ export class CommandTransport extends SizeBoundedClientRMQ {
     };
   }
 
-  private takeSpan(correlationId: unknown): SendSpan | undefined {
+  private takeSending(correlationId: unknown): Sending | undefined {
     if (typeof correlationId !== 'string') return undefined;
-    const span = this.sending.get(correlationId);
+    const sending = this.sending.get(correlationId);
     this.sending.delete(correlationId);
-    return span;
+    return sending;
   }
 
   private received(reply: ConsumeMessage): void {
