@@ -1,5 +1,6 @@
 # One image for both apps (and db:migrate): the gateway by default, or
-# `node --heap-growing-percent=50 dist/apps/worker/src/main.js` (README, "Memory").
+# `node --heap-growing-percent=50 --max-semi-space-size=8 dist/apps/worker/src/main.js` for the
+# command worker, without the new-space flag for the jobs worker (README, "Memory").
 # Build: install everything, generate the Prisma client, compile; then keep production dependencies only.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -188,6 +188,9 @@ const APP_NODE_ARGS = ['--heap-growing-percent=50'];
 // it allocates for a request rarely lives past one scavenge (docs/benchmarks.md, "A smaller new
 // space for the gateway").
 const GATEWAY_NODE_ARGS = ['--max-semi-space-size=4'];
+// The command worker's, as `npm run start:worker`: 8 MB a half (docs/benchmarks.md, "Prisma's query
+// compiler, and the worker's memory").
+const WORKER_NODE_ARGS = ['--max-semi-space-size=8'];
 
 /** Every app process of the stack: the gateway and its workers. */
 export function appsOf(stack: Stack): AppProcess[] {
@@ -197,6 +200,11 @@ export function appsOf(stack: Stack): AppProcess[] {
 /** BENCH_GATEWAY_NODE_ARGS: flags for the gateway alone, on top of BENCH_APP_NODE_ARGS. */
 function gatewayArgs(): string[] {
   return (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
+/** BENCH_WORKER_NODE_ARGS: flags for the workers alone, on top of BENCH_APP_NODE_ARGS. */
+function workerArgs(): string[] {
+  return (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
 /** Starts the worker, then the gateway, from dist/, and waits until each is ready. */
@@ -220,7 +228,7 @@ export async function startStack(
       WORKER_HTTP_PORT: '0',
       WORKER_QUEUES: oneWorker ? 'all' : 'commands',
     }),
-    [...APP_NODE_ARGS, ...nodeArgs],
+    [...APP_NODE_ARGS, ...WORKER_NODE_ARGS, ...workerArgs(), ...nodeArgs],
     cleanup,
   );
   await worker.waitUntil(
@@ -240,7 +248,7 @@ export async function startStack(
           WORKER_HTTP_PORT: '0',
           WORKER_QUEUES: 'jobs',
         }),
-        [...APP_NODE_ARGS, ...nodeArgs],
+        [...APP_NODE_ARGS, ...workerArgs(), ...nodeArgs],
         cleanup,
       );
   const { jobs, jobStarts } = queueNames(env.queuePrefix);

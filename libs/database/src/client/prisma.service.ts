@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { DatabaseOptions } from '../database.options';
 import { pipelineTenantOpening } from './tenant-opening';
+import { keepWasmOnBaseline } from './wasm-baseline';
 
 /** The pool's connections at one moment, for the pool gauges. */
 export interface PoolStats {
@@ -24,6 +25,8 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   private readonly pool: Pool;
 
   constructor(options: Pick<DatabaseOptions, 'url' | 'poolSize' | 'applicationName'>) {
+    // Before the client's first query compiles its query compiler.
+    keepWasmOnBaseline();
     const pool = new Pool({
       connectionString: options.url,
       max: options.poolSize,
