@@ -18,4 +18,4 @@ COPY --from=build /app/dist ./dist
 # db:migrate reads the migrations from here.
 COPY --from=build /app/prisma ./prisma
 USER node
-CMD ["node", "--heap-growing-percent=50", "--max-semi-space-size=4", "dist/apps/gateway/src/main.js"]
+CMD ["node", "--heap-growing-percent=40", "--max-semi-space-size=4", "dist/apps/gateway/src/main.js"]
