@@ -13,7 +13,7 @@ import {
 import { buildBenchEnv, exportAppEnvironment, REPO_ROOT } from './environment';
 import { combine, Measurement, round } from './measurement';
 import { parseOptions } from './options';
-import { appsOf, keepAppLogs, startStack, Stack } from './processes';
+import { appsOf, keepAppLogs, nodeArgsFrom, startStack, Stack } from './processes';
 import { summariseProfile } from './profile-summary';
 import { deleteQueues } from './queues';
 import {
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     if (options.cpuProf) rmSync(PROFILE_DIR, { recursive: true, force: true });
     if (process.env.BENCH_APP_LOG_DIR) keepAppLogs(process.env.BENCH_APP_LOG_DIR);
     // BENCH_APP_NODE_ARGS (e.g. "--max-old-space-size=128") reaches the two app processes only.
-    const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const appArgs = nodeArgsFrom('BENCH_APP_NODE_ARGS');
     const nodeArgs = [
       ...appArgs,
       ...(options.cpuProf ? ['--require', join(__dirname, 'cpu-profile.preload.js')] : []),

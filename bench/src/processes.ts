@@ -198,14 +198,12 @@ export function appsOf(stack: Stack): AppProcess[] {
   return [stack.gateway, stack.worker, ...(stack.jobsWorker ? [stack.jobsWorker] : [])];
 }
 
-/** BENCH_GATEWAY_NODE_ARGS: flags for the gateway alone, on top of BENCH_APP_NODE_ARGS. */
-function gatewayArgs(): string[] {
-  return (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-}
-
-/** BENCH_WORKER_NODE_ARGS: flags for the workers alone, on top of BENCH_APP_NODE_ARGS. */
-function workerArgs(): string[] {
-  return (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/**
+ * Node flags from an environment variable, split on spaces: BENCH_APP_NODE_ARGS for every app,
+ * BENCH_GATEWAY_NODE_ARGS and BENCH_WORKER_NODE_ARGS on top of it for the gateway or the workers.
+ */
+export function nodeArgsFrom(variable: string): string[] {
+  return (process.env[variable] ?? '').split(' ').filter(Boolean);
 }
 
 /** Starts the worker, then the gateway, from dist/, and waits until each is ready. */
@@ -229,7 +227,7 @@ export async function startStack(
       WORKER_HTTP_PORT: '0',
       WORKER_QUEUES: oneWorker ? 'all' : 'commands',
     }),
-    [...APP_NODE_ARGS, ...WORKER_NODE_ARGS, ...workerArgs(), ...nodeArgs],
+    [...APP_NODE_ARGS, ...WORKER_NODE_ARGS, ...nodeArgsFrom('BENCH_WORKER_NODE_ARGS'), ...nodeArgs],
     cleanup,
   );
   await worker.waitUntil(
@@ -249,7 +247,7 @@ export async function startStack(
           WORKER_HTTP_PORT: '0',
           WORKER_QUEUES: 'jobs',
         }),
-        [...APP_NODE_ARGS, ...workerArgs(), ...nodeArgs],
+        [...APP_NODE_ARGS, ...nodeArgsFrom('BENCH_WORKER_NODE_ARGS'), ...nodeArgs],
         cleanup,
       );
   const { jobs, jobStarts } = queueNames(env.queuePrefix);
@@ -265,7 +263,7 @@ export async function startStack(
     'gateway',
     'dist/apps/gateway/src/main.js',
     childEnvironment(env, { ...profile, PORT: String(port), HOST: '127.0.0.1' }),
-    [...APP_NODE_ARGS, ...GATEWAY_NODE_ARGS, ...gatewayArgs(), ...nodeArgs],
+    [...APP_NODE_ARGS, ...GATEWAY_NODE_ARGS, ...nodeArgsFrom('BENCH_GATEWAY_NODE_ARGS'), ...nodeArgs],
     cleanup,
   );
   const baseUrl = `http://127.0.0.1:${port}`;
